@@ -1,0 +1,103 @@
+"""What the engine needs from each system, whatever transport sits behind it.
+
+    for page in salesforce.query_changed("Contact", ["FirstName", "LastName"], since=mark):
+        ...                                  # a page is a list of SourceRecord
+    results = salesforce.update_many("Contact", [RecordUpdate("003...", {"Phone": "1"})])
+
+The connectors (salesforce.py: simple-salesforce; crmoffice.py: requests) are the one HTTP
+choke point per system: they retry transient faults, log in again once on an expired session,
+count their calls, and turn every HTTP failure into an error from harness.errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+Value = str | None
+SystemName = Literal["salesforce", "crmoffice"]
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One record as a system returned it: id, the mapped property values, its change stamp."""
+
+    object_name: str  # "Contact", "Customer", "Product2" | "contacts", "companies"
+    record_id: str  # Salesforce 18-character id | Crmoffice numeric id as a string
+    values: Mapping[str, Value]
+    modified_at: datetime  # SystemModstamp | updatedAt, timezone-aware UTC
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class RecordUpdate:
+    record_id: str
+    values: Mapping[str, Value]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Outcome of one record of a write; a rejection is final for this attempt."""
+
+    record_id: str | None
+    ok: bool
+    error_code: str = ""
+    message: str = ""
+    fields: tuple[str, ...] = ()
+    retriable: bool = False  # e.g. UNABLE_TO_LOCK_ROW inside a Collections result
+
+
+@dataclass
+class CallCounter:
+    """API calls one connector made, by kind; a login or describe counts as a read."""
+
+    read: int = 0
+    write: int = 0
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+
+    def count(self, endpoint: str, kind: Literal["read", "write"]) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+        self.by_endpoint[endpoint] = self.by_endpoint.get(endpoint, 0) + 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {"read": self.read, "write": self.write}
+
+
+class SalesforceApi(Protocol):
+    calls: CallCounter
+
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
+        """Records with SystemModstamp >= since (all when None), deleted ones included,
+        ordered by SystemModstamp, Id; one list per API page (up to 2,000)."""
+        ...
+
+    def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
+        """sObject Collections PATCH, 200 records a call, allOrNone false; results in order."""
+        ...
+
+    def is_sandbox(self) -> bool: ...
+
+
+class CrmofficeApi(Protocol):
+    calls: CallCounter
+
+    def list_changed(
+        self, type_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
+        """Records with updatedAt >= since (all when None), deleted ones included,
+        ordered by updatedAt, id; one list per API page."""
+        ...
+
+    def create(
+        self, type_name: str, values: Mapping[str, Value], idempotency_key: str
+    ) -> WriteResult:
+        """POST with an Idempotency-Key: a replay after a crash returns the same record."""
+        ...
+
+    def update(self, type_name: str, update: RecordUpdate) -> WriteResult:
+        """PATCH only the given properties."""
+        ...
