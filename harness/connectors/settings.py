@@ -1,0 +1,67 @@
+"""How to reach each system: plain data, secrets kept out of repr.
+
+    sf = SalesforceSettings(PasswordLogin("qa@example.com", "pw", "token", domain="test"))
+    crm = CrmofficeSettings("https://api.crmoffice.test", "https://identity.crmoffice.test/connect/token", "id", "secret")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_SALESFORCE_API_VERSION = "59.0"  # SOAP password login is gone from 65.0 on
+
+
+@dataclass(frozen=True)
+class PasswordLogin:
+    """SOAP login with password + security token (API version must be <= 64.0)."""
+
+    username: str
+    password: str = field(repr=False)
+    security_token: str = field(repr=False)
+    domain: str = "test"  # "test" for sandboxes, or "<mydomain>--<sbx>.sandbox.my"
+
+
+@dataclass(frozen=True)
+class SessionLogin:
+    """An existing session id for an instance; it cannot be refreshed."""
+
+    instance_url: str
+    session_id: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class JwtLogin:
+    """OAuth 2.0 JWT bearer flow with a connected app's certificate key."""
+
+    username: str
+    consumer_key: str
+    private_key: str = field(repr=False)  # PEM text
+    domain: str = "test"
+
+
+@dataclass(frozen=True)
+class ClientCredentialsLogin:
+    """OAuth 2.0 client credentials; needs a My Domain (not 'login' or 'test')."""
+
+    consumer_key: str
+    consumer_secret: str = field(repr=False)
+    domain: str = ""  # e.g. "mycompany--qa.sandbox.my"
+
+
+SalesforceLogin = PasswordLogin | SessionLogin | JwtLogin | ClientCredentialsLogin
+
+
+@dataclass(frozen=True)
+class SalesforceSettings:
+    login: SalesforceLogin
+    api_version: str = DEFAULT_SALESFORCE_API_VERSION
+
+
+@dataclass(frozen=True)
+class CrmofficeSettings:
+    base_url: str  # e.g. https://api.crmoffice.no
+    token_url: str  # e.g. https://sesam.crmoffice.no/connect/token
+    client_id: str
+    client_secret: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    scope: str = "crmoffice offline_access"
