@@ -1,0 +1,54 @@
+"""The dataflow document -> a typed, frozen, validated spec (the checklist's oracle).
+
+    spec = load_spec(Path("fixtures/dataflows/salesforce-to-crmoffice.rst"))
+    spec.flows[2].name, spec.content_hash[:12]  # ('Salesforce Contact to Crmoffice Contacts', ...)
+
+Parsing runs in two stages (raw.py: text -> raw blocks with line numbers; build.py: blocks ->
+DataflowSpec), then contracts.py checks every property name against Salesforce describe metadata
+and the Crmoffice OpenAPI contract. Every problem is a BadSpecError naming file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.errors import BadSpecError
+from harness.spec.build import build_spec
+from harness.spec.contracts import Contracts, check_contracts
+from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping, content_hash
+from harness.spec.raw import read_raw
+
+__all__ = [
+    "Contracts",
+    "DataflowSpec",
+    "FlowSpec",
+    "PropertyMapping",
+    "load_spec",
+    "parse_spec",
+]
+
+
+def parse_spec(text: str, source: str) -> DataflowSpec:
+    """The document's shape only, no contract checks (pure: no file access)."""
+    return build_spec(read_raw(text, source), content_hash(text))
+
+
+def load_spec(path: Path, contracts: Contracts | None = None) -> DataflowSpec:
+    """Read, parse and check a document; `path` is shown in every error as given."""
+    source = str(path)
+    text = _read_text(path)
+    spec = parse_spec(text, source)
+    check_contracts(spec, source, contracts or Contracts())
+    return spec
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadSpecError(f"{path}: no such file; expected a dataflow document (.rst)") from None
+    except UnicodeDecodeError as error:
+        found = f"{error.reason} at byte {error.start}"
+        raise BadSpecError(f"{path}: found {found}; expected UTF-8 text") from None
+    except OSError as error:
+        raise BadSpecError(f"{path}: cannot read it ({error.strerror})") from None

@@ -1,0 +1,75 @@
+"""The validated, frozen spec of one dataflow document: what the checklist is generated from.
+
+spec = load_spec(Path("fixtures/dataflows/salesforce-to-crmoffice.rst"))
+[flow.name for flow in spec.flows]  # ['Salesforce Customer to Crmoffice Contacts', ...]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PropertyMapping:
+    """One row of a flow's property table; `line` is the row's line in the document."""
+
+    source_property: str
+    target_property: str
+    target_data_type: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """One "<System> <Object> to <System> <Type>" section; `line` is its heading's line."""
+
+    source_system: str
+    source_object: str
+    target_system: str
+    target_type: str
+    line: int
+    properties: tuple[PropertyMapping, ...]
+
+    @property
+    def name(self) -> str:
+        source = f"{self.source_system} {self.source_object}"
+        return f"{source} to {self.target_system} {self.target_type}"
+
+    @property
+    def slug(self) -> str:
+        """File-name form, e.g. salesforce_contact_to_crmoffice_contacts."""
+        return slugify(self.name, "_")
+
+
+@dataclass(frozen=True)
+class DataflowSpec:
+    """A whole document. Equal documents give equal specs, wherever the file lives."""
+
+    title: str
+    generated: datetime
+    source_system: str
+    target_system: str
+    flows: tuple[FlowSpec, ...]
+    content_hash: str
+
+    @property
+    def name(self) -> str:
+        """Stable report name from the title, e.g. salesforce-to-crmoffice-dataflow."""
+        return slugify(self.title, "-")
+
+    @property
+    def short_hash(self) -> str:
+        return f"sha256:{self.content_hash[:16]}"
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with newlines normalised, so a CRLF checkout hashes the same."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def slugify(text: str, separator: str) -> str:
+    return re.sub(r"[^a-z0-9]+", separator, text.lower()).strip(separator)
