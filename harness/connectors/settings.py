@@ -1,7 +1,8 @@
 """How to reach each system: plain data, secrets kept out of repr.
 
     sf = SalesforceSettings(PasswordLogin("qa@example.com", "pw", "token", domain="test"))
-    crm = CrmofficeSettings("https://api.crmoffice.test", "https://identity.crmoffice.test/connect/token", "id", "secret")
+    crm = CrmofficeSettings("https://api.crmoffice.test", "https://id.crmoffice.test/connect/token",
+                            "client-id", "secret")
 """
 
 from __future__ import annotations

@@ -1,0 +1,408 @@
+"""Salesforce through simple-salesforce: incremental reads, Collections writes, honest call counts.
+
+    sf = SalesforceConnector(SalesforceSettings(JwtLogin("qa@x.test", key_id, pem)), sleep=nap)
+    for page in sf.query_changed("Contact", ["FirstName"], since=mark): ...  # sf.calls counts
+
+The one HTTP choke point to Salesforce. It logs in lazily on first use, retries transient faults
+(RetryPolicy), lets simple-salesforce log in again on INVALID_SESSION_ID but at most once per
+call (see _LoginGuard), counts every request at the session's adapters (transport.observe), and
+turns every failure into an error from harness.errors with no secret in its message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
+from simple_salesforce.format import format_soql
+
+from harness.clock import Clock, SystemClock
+from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, WriteResult
+from harness.connectors.http_errors import (
+    TRANSIENT_STATUSES,
+    contract_error,
+    salesforce_error,
+    transport_error,
+)
+from harness.connectors.retry import RetryPolicy, parse_retry_after
+from harness.connectors.salesforce_records import parse_query_page, parse_save_results
+from harness.connectors.settings import (
+    ClientCredentialsLogin,
+    JwtLogin,
+    PasswordLogin,
+    SalesforceLogin,
+    SalesforceSettings,
+    SessionLogin,
+)
+from harness.connectors.transport import Answer, CallObserver, Endpoint, Kind, observe
+from harness.errors import (
+    AuthenticationError,
+    ConfigError,
+    RetriableError,
+    SessionExpiredError,
+    TalkQAError,
+)
+from harness.redact import Redactor
+
+T = TypeVar("T")
+
+COLLECTION_LIMIT = 200  # records per sObject Collections request (Salesforce's cap)
+FIRST_VERSION_WITHOUT_SOAP_LOGIN = 65.0
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_DATA_PATH = re.compile(r"/services/data/v[0-9.]+/(?P<rest>.*)")
+
+
+class SalesforceConnector:
+    """SalesforceApi over simple-salesforce; not thread-safe (one per worker)."""
+
+    def __init__(
+        self,
+        settings: SalesforceSettings,
+        *,
+        session: requests.Session | None = None,
+        clock: Clock | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        max_attempts: int = 5,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.calls = CallCounter()
+        self._version = _checked_version(settings)
+        _check_login(settings.login, self._version)
+        self._session = session or requests.Session()
+        self._guard = _LoginGuard()
+        self._observer: CallObserver = observe(
+            self._session,
+            salesforce_endpoint,
+            self.calls,
+            before_send=self._guard.before_send,
+            after_answer=self._guard.after_answer,
+        )
+        self._retry = RetryPolicy(max_attempts=max_attempts, sleep=sleep)
+        self._secrets = _secrets_of(settings.login)
+        self._sf: Salesforce | None = None
+
+    # --- SalesforceApi ------------------------------------------------------------------
+
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
+        fields = _checked_fields(object_name, fields)
+        soql = changed_since_soql(object_name, fields, since)
+        # queryAll (include_deleted) so records in the recycle bin come back with IsDeleted=true;
+        # page by page, never query_all, which would hold every record in memory at once.
+        body = self._call(
+            f"query of {object_name}", lambda sf: sf.query(soql, include_deleted=True)
+        )
+        while True:
+            records, next_url = parse_query_page(body, object_name, fields)
+            yield records
+            if next_url is None:
+                return
+            body = self._next_page(object_name, next_url)
+
+    def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
+        _checked_name(object_name)
+        results: list[WriteResult] = []
+        for start in range(0, len(updates), COLLECTION_LIMIT):
+            results += self._update_chunk(object_name, updates[start : start + COLLECTION_LIMIT])
+        return results
+
+    def is_sandbox(self) -> bool:
+        body = self._call(
+            "query of Organization",
+            lambda sf: sf.query("SELECT IsSandbox FROM Organization LIMIT 1"),
+        )
+        records = body.get("records") if isinstance(body, dict) else None
+        flag = records[0].get("IsSandbox") if records and isinstance(records[0], dict) else None
+        if not isinstance(flag, bool):
+            raise contract_error(
+                "Salesforce", "query of Organization", f"no boolean IsSandbox in {body!r}"
+            )
+        return flag
+
+    # --- one call: login, retries, error mapping ------------------------------------------
+
+    def _next_page(self, object_name: str, next_url: str) -> Any:
+        return self._call(
+            f"query of {object_name} (next page)",
+            lambda sf: sf.query_more(next_url, identifier_is_url=True),
+        )
+
+    def _update_chunk(self, object_name: str, chunk: Sequence[RecordUpdate]) -> list[WriteResult]:
+        payload = {
+            "allOrNone": False,
+            "records": [_collection_record(object_name, u) for u in chunk],
+        }
+        # Retrying this write is safe: a Collections PATCH sets fields to given values, so doing it
+        # twice leaves the same state as once (unlike a create, which would duplicate records).
+        body = self._call(
+            f"composite/sobjects update of {len(chunk)} {object_name}",
+            lambda sf: sf.restful("composite/sobjects", method="PATCH", json=payload),
+        )
+        return parse_save_results(body, object_name, chunk)
+
+    def _call(self, what: str, operation: Callable[[Salesforce], T]) -> T:
+        self._guard.start_call()
+        return self._retry.call(lambda: self._attempt(what, operation))
+
+    def _attempt(self, what: str, operation: Callable[[Salesforce], T]) -> T:
+        sf = self._client()
+        try:
+            return operation(sf)
+        except SalesforceAuthenticationFailed as exc:  # the re-login inside simple-salesforce
+            raise self._login_error(exc) from None
+        except SalesforceError as exc:
+            raise self._api_error(exc, what) from None
+        except _LoginRefusedError:
+            raise AuthenticationError(
+                f"Salesforce {what}: the session was refused again right after logging in anew "
+                f"as {_who(self.settings.login)}; not logging in a third time"
+            ) from None
+        except requests.exceptions.JSONDecodeError:
+            raise contract_error("Salesforce", what, "answer is not JSON") from None
+        except requests.RequestException as exc:
+            raise transport_error(
+                exc, system="Salesforce", what=what, url=self._last_url()
+            ) from None
+        except (KeyError, IndexError, TypeError) as exc:
+            # simple-salesforce reads result.json()[0]['errorCode'] from every 401; a 401 that is
+            # not a Salesforce error list makes it crash with one of these.
+            raise contract_error("Salesforce", what, f"unreadable 401 answer ({exc!r})") from None
+
+    def _client(self) -> Salesforce:
+        if self._sf is None:
+            with self._guard.first_login():
+                self._sf = self._login()
+        return self._sf
+
+    def _login(self) -> Salesforce:
+        try:
+            return Salesforce(
+                session=self._session, version=self._version, **_login_kwargs(self.settings.login)
+            )
+        except SalesforceAuthenticationFailed as exc:
+            raise self._login_error(exc) from None
+        except requests.RequestException as exc:
+            raise transport_error(
+                exc, system="Salesforce", what="login", url=self._last_url()
+            ) from None
+
+    def _login_error(self, exc: SalesforceAuthenticationFailed) -> TalkQAError:
+        status = self._observer.last.status if self._observer.last else None
+        reason = " ".join(f"{exc.code or ''} {exc.auth_message}".split())[:300]
+        text = self._redactor.text(
+            f"Salesforce login as {_who(self.settings.login)} failed: {reason}"
+        )
+        if status in TRANSIENT_STATUSES:
+            return RetriableError(text, retry_after=self._retry_after())
+        return AuthenticationError(text)
+
+    def _api_error(self, exc: SalesforceError, what: str) -> TalkQAError:
+        error = salesforce_error(
+            exc.status,
+            exc.content,
+            what=what,
+            retry_after=self._retry_after(),
+            redactor=self._redactor,
+        )
+        if isinstance(error, SessionExpiredError):
+            # simple-salesforce already logged in again where it could; what is left is final.
+            if isinstance(self.settings.login, SessionLogin):
+                return AuthenticationError(
+                    f"Salesforce session for {_who(self.settings.login)} expired; supply a new one"
+                )
+            return AuthenticationError(str(error))
+        return error
+
+    @property
+    def _redactor(self) -> Redactor:
+        # The session id changes with every login, so the mask list is built when needed.
+        session_id = [self._sf.session_id] if self._sf is not None else []
+        return Redactor([*self._secrets, *session_id])
+
+    def _retry_after(self) -> float | None:
+        last = self._observer.last
+        return parse_retry_after(last.headers.get("Retry-After")) if last else None
+
+    def _last_url(self) -> str:
+        return self._sf.base_url if self._sf is not None else _login_host(self.settings.login)
+
+
+class _LoginRefusedError(Exception):
+    """Raised at the adapter to stop a second fresh login within one call."""
+
+
+class _LoginGuard:
+    """Allows one successful re-login per call, counted where the login request is sent.
+
+    simple-salesforce logs in again on its own when a call answers 401 INVALID_SESSION_ID, up to
+    three times and before checking its own limit. Refusing the request at the adapter is the one
+    public seam that bounds this: a failed login attempt (503) does not use the allowance.
+    """
+
+    def __init__(self) -> None:
+        self._relogins_left = 0
+        self._unlimited = False
+
+    def start_call(self) -> None:
+        self._relogins_left = 1
+
+    def first_login(self) -> _Unlimited:
+        return _Unlimited(self)
+
+    def before_send(self, endpoint: Endpoint) -> None:
+        if endpoint.name == "login" and not self._unlimited and self._relogins_left <= 0:
+            raise _LoginRefusedError
+
+    def after_answer(self, answer: Answer) -> None:
+        if answer.endpoint.name == "login" and answer.status == 200 and not self._unlimited:
+            self._relogins_left -= 1
+
+
+class _Unlimited:
+    def __init__(self, guard: _LoginGuard) -> None:
+        self._guard = guard
+
+    def __enter__(self) -> None:
+        self._guard._unlimited = True
+
+    def __exit__(self, *exc: object) -> None:
+        self._guard._unlimited = False
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def changed_since_soql(object_name: str, fields: Sequence[str], since: datetime | None) -> str:
+    """SOQL for records changed at or after since (all when None), oldest first."""
+    select = ", ".join(["Id", *fields, "SystemModstamp", "IsDeleted"])
+    where = ""
+    if since is not None:
+        if since.tzinfo is None:
+            raise ValueError(f"since must be timezone-aware, got {since!r}")
+        # format_soql drops the microseconds; rounding down keeps the filter inclusive.
+        where = format_soql(" WHERE SystemModstamp >= {}", since)
+    return f"SELECT {select} FROM {object_name}{where} ORDER BY SystemModstamp, Id"
+
+
+def salesforce_endpoint(method: str, url: str) -> Endpoint | None:
+    """Name and kind of a Salesforce request, for CallCounter; None for another system's URL."""
+    path = urlsplit(url).path
+    if path.startswith("/services/Soap/u/") or path == "/services/oauth2/token":
+        return Endpoint("login", "read")  # a login costs a call like any read
+    match = _DATA_PATH.fullmatch(path)
+    if match is None:
+        return None
+    rest = match["rest"].rstrip("/")
+    kind: Kind = "read" if method in ("GET", "HEAD") else "write"
+    if rest in ("query", "queryAll"):
+        return Endpoint("query", "read")
+    if rest.startswith(("query/", "queryAll/")):
+        return Endpoint("query.more", "read")
+    if rest.startswith("composite/sobjects"):
+        return Endpoint(f"composite.sobjects.{method.lower()}", kind)
+    if rest.startswith("sobjects"):
+        return Endpoint(f"sobject.{method.lower()}", kind)
+    return Endpoint(rest.split("/", 1)[0] or "root", kind)
+
+
+def _collection_record(object_name: str, update: RecordUpdate) -> dict[str, Any]:
+    reserved = {"id", "attributes"} & {name.lower() for name in update.values}
+    if reserved:
+        raise ConfigError(
+            f"update of {object_name} {update.record_id} sets reserved key(s) {sorted(reserved)}"
+        )
+    # None goes out as JSON null, which clears the field in Salesforce.
+    return {"attributes": {"type": object_name}, "id": update.record_id, **update.values}
+
+
+def _checked_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise ConfigError(f"{name!r} is not a Salesforce API name (letters, digits, underscores)")
+    return name
+
+
+def _checked_fields(object_name: str, fields: Sequence[str]) -> list[str]:
+    _checked_name(object_name)
+    always = {"id", "systemmodstamp", "isdeleted"}  # selected anyway
+    return [_checked_name(f) for f in dict.fromkeys(fields) if f.lower() not in always]
+
+
+def _checked_version(settings: SalesforceSettings) -> str:
+    version = settings.api_version
+    if not re.fullmatch(r"[0-9]+\.[0-9]", version):
+        raise ConfigError(
+            f"Salesforce api_version {version!r} should look like '59.0' (no leading 'v')"
+        )
+    return version
+
+
+def _check_login(login: SalesforceLogin, version: str) -> None:
+    if isinstance(login, PasswordLogin) and float(version) >= FIRST_VERSION_WITHOUT_SOAP_LOGIN:
+        raise ConfigError(
+            f"Salesforce password login uses SOAP login(), which API {version} no longer offers "
+            "(gone from 65.0); use JwtLogin or ClientCredentialsLogin, or api_version <= 64.0"
+        )
+    if isinstance(login, ClientCredentialsLogin) and login.domain in ("", "login", "test"):
+        raise ConfigError(
+            "Salesforce client credentials need the org's My Domain "
+            f"(e.g. 'mycompany--qa.sandbox.my'), not {login.domain or 'an empty domain'!r}"
+        )
+
+
+def _login_kwargs(login: SalesforceLogin) -> dict[str, Any]:
+    if isinstance(login, PasswordLogin):
+        return {
+            "username": login.username,
+            "password": login.password,
+            "security_token": login.security_token,
+            "domain": login.domain,
+        }
+    if isinstance(login, SessionLogin):
+        return {"session_id": login.session_id, "instance_url": login.instance_url}
+    if isinstance(login, JwtLogin):
+        return {
+            "username": login.username,
+            "consumer_key": login.consumer_key,
+            "privatekey": login.private_key,
+            "domain": login.domain,
+        }
+    return {
+        "consumer_key": login.consumer_key,
+        "consumer_secret": login.consumer_secret,
+        "domain": login.domain,
+    }
+
+
+def _secrets_of(login: SalesforceLogin) -> list[str]:
+    if isinstance(login, PasswordLogin):
+        return [login.password, login.security_token, login.password + login.security_token]
+    if isinstance(login, SessionLogin):
+        return [login.session_id]
+    if isinstance(login, JwtLogin):
+        return [login.private_key]
+    return [login.consumer_secret]
+
+
+def _login_host(login: SalesforceLogin) -> str:
+    if isinstance(login, SessionLogin):
+        return login.instance_url
+    return f"https://{login.domain}.salesforce.com"
+
+
+def _who(login: SalesforceLogin) -> str:
+    """The user and where, for messages: never a password, token or session id."""
+    if isinstance(login, SessionLogin):
+        return urlsplit(login.instance_url).netloc or login.instance_url
+    host = urlsplit(_login_host(login)).netloc
+    if isinstance(login, ClientCredentialsLogin):
+        return f"the connected app (client credentials) at {host}"
+    return f"{login.username} at {host}"

@@ -1,0 +1,135 @@
+"""Check Salesforce REST answers against their documented shape and turn them into harness records.
+
+    records, next_url = parse_query_page(body, "Contact", ["FirstName"])
+    results = parse_save_results(body, "Contact", chunk)   # one WriteResult per record, in order
+
+Anything the documented shape does not allow (a record without Id, a number where a string
+belongs, a results list of the wrong length) is an ApiContractError naming the object, the
+record and the field, because acting on a half-understood answer corrupts the sync state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from harness.connectors.base import RecordUpdate, SourceRecord, Value, WriteResult
+from harness.connectors.http_errors import contract_error
+
+# Per-record codes that may succeed on the next attempt: the row was busy, not wrong.
+RETRIABLE_RECORD_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
+MODSTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"  # 2026-01-05T09:00:00.000+0000
+
+
+def parse_query_page(
+    body: Any, object_name: str, fields: Sequence[str]
+) -> tuple[list[SourceRecord], str | None]:
+    """The page's records and the nextRecordsUrl to fetch next (None when done)."""
+    what = f"query of {object_name}"
+    if not isinstance(body, Mapping) or not isinstance(body.get("records"), list):
+        raise contract_error("Salesforce", what, f"answer has no 'records' list: {_short(body)}")
+    done = body.get("done")
+    next_url = body.get("nextRecordsUrl")
+    if not isinstance(done, bool) or (not done and not isinstance(next_url, str)):
+        raise contract_error(
+            "Salesforce", what, f"'done' is {done!r} with nextRecordsUrl {next_url!r}"
+        )
+    records = [parse_record(raw, object_name, fields) for raw in body["records"]]
+    return records, None if done else str(next_url)
+
+
+def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SourceRecord:
+    if not isinstance(raw, Mapping):
+        raise contract_error(
+            "Salesforce", f"query of {object_name}", f"record is not an object: {_short(raw)}"
+        )
+    record_id = raw.get("Id")
+    if not isinstance(record_id, str) or not record_id:
+        raise _field_error(object_name, "?", "Id", "a non-empty string", raw.get("Id"))
+    by_lower = {str(key).lower(): key for key in raw}
+    values = {name: _string_field(raw, by_lower, object_name, record_id, name) for name in fields}
+    deleted = raw.get("IsDeleted", False)
+    if not isinstance(deleted, bool):
+        raise _field_error(object_name, record_id, "IsDeleted", "a boolean", deleted)
+    return SourceRecord(
+        object_name, record_id, values, parse_modstamp(raw, object_name, record_id), deleted
+    )
+
+
+def parse_modstamp(raw: Mapping[str, Any], object_name: str, record_id: str) -> datetime:
+    text = raw.get("SystemModstamp")
+    if not isinstance(text, str):
+        raise _field_error(object_name, record_id, "SystemModstamp", "a date-time string", text)
+    try:
+        return datetime.strptime(text, MODSTAMP_FORMAT).astimezone(UTC)
+    except ValueError:
+        raise _field_error(
+            object_name, record_id, "SystemModstamp", "like 2026-01-05T09:00:00.000+0000", text
+        ) from None
+
+
+def parse_save_results(
+    body: Any, object_name: str, chunk: Sequence[RecordUpdate]
+) -> list[WriteResult]:
+    what = f"composite/sobjects update of {object_name}"
+    if not isinstance(body, list) or len(body) != len(chunk):
+        count = len(body) if isinstance(body, list) else type(body).__name__
+        raise contract_error(
+            "Salesforce", what, f"expected {len(chunk)} results in order, got {count}"
+        )
+    return [_save_result(raw, update, what) for raw, update in zip(body, chunk, strict=True)]
+
+
+def _save_result(raw: Any, update: RecordUpdate, what: str) -> WriteResult:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("success"), bool):
+        raise contract_error(
+            "Salesforce", what, f"result for {update.record_id} has no 'success': {_short(raw)}"
+        )
+    if raw["success"]:
+        return WriteResult(record_id=update.record_id, ok=True)
+    errors = raw.get("errors")
+    first = (
+        errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], Mapping) else {}
+    )
+    code = str(first.get("statusCode") or first.get("errorCode") or "UNKNOWN")
+    return WriteResult(
+        record_id=update.record_id,
+        ok=False,
+        error_code=code,
+        message=str(first.get("message") or ""),
+        fields=tuple(str(f) for f in first.get("fields") or ()),
+        retriable=code in RETRIABLE_RECORD_CODES,
+    )
+
+
+def _string_field(
+    raw: Mapping[str, Any], by_lower: Mapping[str, Any], object_name: str, record_id: str, name: str
+) -> Value:
+    # Salesforce answers with the field's API spelling, which may differ in case from the query.
+    key = name if name in raw else by_lower.get(name.lower())
+    if key is None:
+        raise contract_error(
+            "Salesforce",
+            f"query of {object_name}",
+            f"record {record_id} lacks field {name!r}; has {sorted(raw)}",
+        )
+    value = raw[key]
+    if value is not None and not isinstance(value, str):
+        raise _field_error(object_name, record_id, name, "a string or null", value)
+    return value
+
+
+def _field_error(
+    object_name: str, record_id: str, field: str, expected: str, got: Any
+) -> Exception:
+    return contract_error(
+        "Salesforce",
+        f"query of {object_name}",
+        f"record {record_id} field {field} should be {expected}, got {_short(got)}",
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"
