@@ -70,10 +70,13 @@ def crmoffice_error(
     retry_after: float | None = None,
     redactor: Redactor = _NO_SECRETS,
 ) -> TalkQAError:
-    """body: the parsed problem+json document, or the raw text when it was not JSON."""
+    """body: the problem+json document (or the token endpoint's OAuth error), or raw text."""
     problem = body if isinstance(body, Mapping) else {}
     code, fields = _crmoffice_field_errors(problem)
-    detail = str(problem.get("detail") or problem.get("title") or "")
+    code = code or str(problem.get("error") or "")  # RFC 6749 error of the token endpoint
+    detail = str(
+        problem.get("detail") or problem.get("error_description") or problem.get("title") or ""
+    )
     text = _message("Crmoffice", what, status, code, detail, body, redactor)
     if status in TRANSIENT_STATUSES or (status == 409 and problem.get("type") == CRMOFFICE_LOCKED):
         return RetriableError(text, retry_after=retry_after)

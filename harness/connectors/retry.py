@@ -18,10 +18,16 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+)
 from tenacity.stop import stop_base
 
-from harness.errors import RetriableError
+from harness.errors import RetriableError, SessionExpiredError
 
 T = TypeVar("T")
 
@@ -47,12 +53,17 @@ class RetryPolicy:
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts) | _RetryAfterTooLong(),
             wait=self.wait,
-            retry=retry_if_exception_type(RetriableError),
+            # An expired session is retriable only after logging in again, which each connector
+            # does itself, once; looping on it here would hammer the login.
+            retry=retry_if_exception_type(RetriableError)
+            & retry_if_not_exception_type(SessionExpiredError),
             sleep=self.sleep,
             reraise=True,
         )
         try:
             return retrying(operation)
+        except SessionExpiredError:
+            raise
         except RetriableError as exc:
             attempts = int(retrying.statistics.get("attempt_number", self.max_attempts))
             raise _gave_up(exc, attempts) from exc
