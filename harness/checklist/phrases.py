@@ -1,0 +1,213 @@
+"""Every step phrase the checklist's feature files use: one place for the generator, STEPS.md
+and the step definitions still to be written.
+
+    RECORD_WITH.text(source="Salesforce", object="Contact", property="FirstName", value="Åse")
+    re.fullmatch(RECORD_WITH.regex, 'a Salesforce Contact with FirstName "Åse"')  # a match
+
+A template uses `{name}` for a parameter. Names, objects, types and properties are single words;
+`"{value}"` and `"{flow}"` are quoted text; `{time}` is HH:MM:SS; `{count}` and `{length}` are
+whole numbers. `regex` turns a template into a pattern for `pytest_bdd.parsers.re`, and the tests
+check that each step in features/ matches exactly one phrase, so no two definitions can clash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Why \S+ for names: "a Salesforce Contact" must not also match "a Salesforce Contact linked
+# to ..." (parse's {} would swallow the rest of the sentence).
+PARAMETER_PATTERNS = {
+    "value": r'[^"]*',
+    "flow": r'[^"]*',
+    "reason": r'[^"]*',
+    "time": r"\d\d:\d\d:\d\d",
+    "count": r"\d+",
+    "length": r"\d+",
+}
+WORD = r"\S+"
+PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One step phrase: its keyword, its template and what the step must do."""
+
+    keyword: str
+    template: str
+    meaning: str
+    handwritten_only: bool = False
+
+    def text(self, **values: str) -> str:
+        return self.template.format(**values)
+
+    @property
+    def regex(self) -> str:
+        parts = PARAMETER.split(self.template)
+        pattern = []
+        for index, part in enumerate(parts):
+            if index % 2:
+                pattern.append(f"(?P<{part}>{PARAMETER_PATTERNS.get(part, WORD)})")
+            else:
+                pattern.append(re.escape(part).replace("\\ ", " "))
+        return "".join(pattern)
+
+
+def _given(template: str, meaning: str, handwritten_only: bool = False) -> Phrase:
+    return Phrase("Given", template, meaning, handwritten_only)
+
+
+def _when(template: str, meaning: str, handwritten_only: bool = False) -> Phrase:
+    return Phrase("When", template, meaning, handwritten_only)
+
+
+def _then(template: str, meaning: str, handwritten_only: bool = False) -> Phrase:
+    return Phrase("Then", template, meaning, handwritten_only)
+
+
+# Given: the records a scenario starts from. "it" in later steps is the source record made here.
+DOCUMENT_FLOW = _given(
+    'the dataflow document\'s flow "{flow}"', "select the flow of the parsed document (the oracle)"
+)
+RECORD = _given("a {source} {object}", "create one source record with made-up required values")
+RECORD_WITH = _given(
+    'a {source} {object} with {property} "{value}"', "create one source record with this value"
+)
+LINKED_RECORD = _given(
+    "a {source} {object} linked to a {target} {type} record",
+    "create a source record and run one cycle, so it has its linked target record",
+)
+PREEXISTING_SOURCE = _given(
+    'a {source} {object} with {property} "{value}" created before onboarding',
+    "a source record that exists before the engine first runs (no link)",
+    handwritten_only=True,
+)
+PREEXISTING_TARGET = _given(
+    'a {target} {type} record with {property} "{value}" created before onboarding',
+    "a target record that exists before the engine first runs (no link)",
+    handwritten_only=True,
+)
+
+# When: what happens to the systems or the engine.
+RUN_CYCLE = _when("the sync engine runs a cycle", "run one full sync cycle and remember its writes")
+RUN_ANOTHER_CYCLE = _when(
+    "the sync engine runs another cycle", "run one more cycle; later Then steps look at this one"
+)
+EDIT = _when(
+    '{property} is edited to "{value}" in {system}',
+    "edit the property on the linked record in that system (Salesforce or Crmoffice), now",
+)
+EDIT_AT = _when(
+    '{property} is edited to "{value}" in {system} at {time}',
+    "edit as above, with that modification time today (the clock is the harness's)",
+)
+EDIT_LENGTH = _when(
+    "{property} is edited to a value of {length} characters in {system}",
+    "edit the property to a string of exactly that many characters",
+    handwritten_only=True,
+)
+RESTART = _when(
+    "the sync engine is restarted", "stop the engine and start a new one on the same state store"
+)
+RESET_WATERMARKS = _when(
+    "the sync engine's watermarks are reset to the beginning",
+    "forget both watermarks, so the next cycle re-reads every record of both systems",
+)
+CREATE_ANOTHER = _when(
+    'another {source} {object} is created with {property} "{value}"',
+    "create a second, unlinked source record",
+    handwritten_only=True,
+)
+DELETE_SOURCE = _when(
+    "the {source} {object} is deleted",
+    "delete the source record in its system",
+    handwritten_only=True,
+)
+DELETE_TARGET = _when(
+    "the linked {target} {type} record is deleted",
+    "delete the linked target record in its system",
+    handwritten_only=True,
+)
+
+# Then: what must be true; "the cycle" is the most recent one.
+ONE_LINKED = _then(
+    "{target} holds exactly one {type} record linked to it",
+    "exactly one target record carries the link to the scenario's source record",
+)
+ONE_LINKED_TO = _then(
+    "{target} holds exactly one {type} record linked to the {source} {object}",
+    "as above, for the named source record when a scenario has several",
+    handwritten_only=True,
+)
+COUNT = _then(
+    "{target} holds exactly {count} {type} records",
+    "count every record of the type in the target system",
+    handwritten_only=True,
+)
+COUNT_WITH = _then(
+    '{target} holds exactly {count} {type} records with {property} "{value}"',
+    "count the target records holding this value",
+    handwritten_only=True,
+)
+TARGET_HAS = _then(
+    'the linked {target} {type} record has {property} "{value}"',
+    "read the linked target record back from its system and compare (empty equals null)",
+)
+SOURCE_HAS = _then(
+    'the linked {source} {object} has {property} "{value}"',
+    "read the source record back from its system and compare (empty equals null)",
+)
+STILL_LINKED = _then(
+    "the {source} {object} is still linked to the same {target} {type} record",
+    "the link names the same target id as after the Given step",
+)
+CREATED_NOTHING = _then(
+    "the cycle created no record in either system", "the last cycle made no insert on either side"
+)
+WROTE_NOTHING = _then(
+    "the cycle wrote nothing to either system",
+    "the last cycle made no insert, update or delete on either side",
+)
+NO_PROPERTIES = _then(
+    "the document lists no properties for this flow",
+    "assert the flow's table is empty and report it as a document gap for sign-off",
+)
+NO_MERGE_CRITERION = _then(
+    "the document names no merge criterion for this flow",
+    "report as a document finding that pre-existing pairs cannot be matched",
+    handwritten_only=True,
+)
+TARGET_UNCHANGED = _then(
+    "the linked {target} {type} record still exists, unchanged",
+    "the target record is there with the values it had before the delete",
+    handwritten_only=True,
+)
+SOURCE_UNCHANGED = _then(
+    "the {source} {object} still exists, unchanged",
+    "the source record is there with the values it had before the delete",
+    handwritten_only=True,
+)
+LINK_MARKED_DELETED = _then(
+    "the link is marked as deleted in {system}",
+    "the state store marks the pair: deleted on that side, not to be re-created",
+    handwritten_only=True,
+)
+DEAD_LETTERED = _then(
+    'the edit to {property} is on the dead-letter list with reason "{reason}"',
+    "the dead-letter list holds the record's change with the target's error code",
+    handwritten_only=True,
+)
+OTHER_SYNCED = _then(
+    'the other {source} {object} has a linked {target} {type} record with {property} "{value}"',
+    "the record created by 'another ... is created' synced despite the rejected one",
+    handwritten_only=True,
+)
+DEAD_LETTER_EMPTY = _then(
+    "the dead-letter list is empty",
+    "no record waits in the dead-letter list",
+    handwritten_only=True,
+)
+
+ALL_PHRASES: tuple[Phrase, ...] = tuple(
+    value for value in list(globals().values()) if isinstance(value, Phrase)
+)
