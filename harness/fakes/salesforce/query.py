@@ -1,0 +1,268 @@
+"""Run a parsed SOQL query against the store, the way the REST query resource answers.
+
+    result = run_soql(catalog, store, "SELECT Id FROM Contact ORDER BY LastName", deleted=False)
+    result.sobject, result.rows  # rows: already projected and rendered (a snapshot)
+
+Binding checks names against describe metadata (INVALID_TYPE, INVALID_FIELD) and literal types
+against field types, with Salesforce's messages; evaluation follows SOQL: '=' on text ignores
+case, ids compare on their 15-character form, and nulls sort first ascending, last descending.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from harness.fakes.salesforce import ids
+from harness.fakes.salesforce.metadata import Catalog, FieldMeta, SObjectMeta
+from harness.fakes.salesforce.soql import (
+    Comparison,
+    Condition,
+    Ident,
+    InList,
+    Like,
+    Logical,
+    Not,
+    OrderItem,
+    Query,
+    SoqlError,
+    Value,
+    parse,
+    unescape,
+)
+from harness.fakes.salesforce.store import Record, RecordStore, attributes
+from harness.fakes.salesforce.values import parse_datetime, render_value
+
+MAX_OFFSET = 2000
+Predicate = Callable[[Record], bool]
+_EXPECTED_KIND = {
+    "datetime": ("datetime", "dateTime"),
+    "date": ("date", "date"),
+    "boolean": ("boolean", "boolean"),
+    "int": ("number", "integer"),
+    "double": ("number", "double"),
+    "currency": ("number", "double"),
+    "percent": ("number", "double"),
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    sobject: str
+    rows: list[dict[str, Any]]  # rendered records; empty for COUNT()
+    total: int
+
+
+def run_soql(
+    catalog: Catalog, store: RecordStore, text: str, *, deleted: bool, version: str
+) -> QueryResult:
+    query = parse(text)
+    meta = _sobject(catalog, query.sobject)
+    names = _select(meta, query.fields)
+    predicate = _compile(meta, query.where) if query.where else (lambda _r: True)
+    order = [(_field(meta, item.field), item) for item in query.order_by]
+    rows = [r for r in store.rows(meta.name, include_deleted=deleted) if predicate(r)]
+    rows = _window(_sort(rows, order), query)
+    if query.count:
+        return QueryResult(meta.name, [], len(rows))
+    return QueryResult(meta.name, [_project(r, names, version) for r in rows], len(rows))
+
+
+# --- binding --------------------------------------------------------------------------------
+
+
+def _sobject(catalog: Catalog, ident: Ident) -> SObjectMeta:
+    meta = catalog.get(ident.name)
+    if meta is None:
+        raise SoqlError(
+            "INVALID_TYPE",
+            f"sObject type '{ident.name}' is not supported. If you are attempting to use a custom "
+            "object, be sure to append the '__c' after the entity name. Please reference your "
+            "WSDL or the describe call for the appropriate names.",
+            ident.position,
+        )
+    return meta
+
+
+def _field(meta: SObjectMeta, ident: Ident) -> FieldMeta:
+    field_meta = meta.field(ident.name)
+    if field_meta is None:
+        raise SoqlError(
+            "INVALID_FIELD",
+            f"No such column '{ident.name}' on entity '{meta.name}'. If you are attempting to use "
+            "a custom field, be sure to append the '__c' after the custom field name. Please "
+            "reference your WSDL or the describe call for the appropriate names.",
+            ident.position,
+        )
+    return field_meta
+
+
+def _select(meta: SObjectMeta, fields: tuple[Ident, ...]) -> list[str]:
+    names: list[str] = []
+    for ident in fields:
+        name = _field(meta, ident).name
+        if name in names:
+            raise SoqlError("MALFORMED_QUERY", f"duplicate field selected: {name}", ident.position)
+        names.append(name)
+    return names
+
+
+def _literal(field_meta: FieldMeta, value: Value) -> Any:
+    """The literal as a value comparable with the stored one; wrong types as Salesforce says."""
+    if value.kind == "null":
+        return None
+    wanted, type_name = _EXPECTED_KIND.get(field_meta.type, ("string", "string"))
+    if value.kind != wanted:
+        quotes = "be enclosed" if wanted == "string" else "not be enclosed"
+        raise SoqlError(
+            "INVALID_FIELD",
+            f"value of filter criterion for field '{field_meta.name}' must be of type "
+            f"{type_name} and should {quotes} in quotes",
+            value.position,
+        )
+    if wanted == "datetime":
+        return parse_datetime(value.text)
+    if wanted == "date":
+        return date.fromisoformat(value.text)
+    plain = value.plain()
+    if field_meta.type in ("id", "reference"):
+        if not ids.is_id(plain):
+            raise SoqlError(
+                "INVALID_QUERY_FILTER_OPERATOR", f"invalid ID field: {plain}", value.position
+            )
+        return plain[:15]
+    return plain
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _comparable(field_meta: FieldMeta, value: Any) -> Any:
+    if value is None:
+        return None
+    if field_meta.type in ("id", "reference"):
+        return str(value)[:15]  # case-sensitive, 15 or 18 characters alike
+    if isinstance(value, str):
+        return value.casefold()  # SOQL text comparison ignores case
+    return value
+
+
+def _compile(meta: SObjectMeta, condition: Condition) -> Predicate:
+    if isinstance(condition, Logical):
+        parts = [_compile(meta, c) for c in condition.operands]
+        if condition.op == "AND":
+            return lambda r: all(p(r) for p in parts)
+        return lambda r: any(p(r) for p in parts)
+    if isinstance(condition, Not):
+        inner = _compile(meta, condition.operand)
+        return lambda r: not inner(r)
+    if isinstance(condition, Comparison):
+        return _compile_comparison(meta, condition)
+    if isinstance(condition, InList):
+        return _compile_in(meta, condition)
+    return _compile_like(meta, condition)
+
+
+def _compile_comparison(meta: SObjectMeta, condition: Comparison) -> Predicate:
+    field_meta = _field(meta, condition.field)
+    wanted = _comparable(field_meta, _literal(field_meta, condition.value))
+    test = _OPERATORS[condition.op]
+    name = field_meta.name
+
+    def predicate(record: Record) -> bool:
+        actual = _comparable(field_meta, record.values.get(name))
+        if actual is None or wanted is None:
+            # Only = and != see nulls; any other comparison with null is simply false.
+            if condition.op == "=":
+                return actual is None and wanted is None
+            return condition.op == "!=" and (actual is None) != (wanted is None)
+        return test(actual, wanted)
+
+    return predicate
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _compile_in(meta: SObjectMeta, condition: InList) -> Predicate:
+    field_meta = _field(meta, condition.field)
+    wanted = {_comparable(field_meta, _literal(field_meta, v)) for v in condition.values}
+    name = field_meta.name
+
+    def predicate(record: Record) -> bool:
+        actual = _comparable(field_meta, record.values.get(name))
+        return (actual in wanted) != condition.negated
+
+    return predicate
+
+
+def _compile_like(meta: SObjectMeta, condition: Like) -> Predicate:
+    field_meta = _field(meta, condition.field)
+    if not field_meta.is_string:
+        raise SoqlError(
+            "INVALID_QUERY_FILTER_OPERATOR",
+            f"invalid operator on field '{field_meta.name}': LIKE works on text fields",
+            condition.pattern.position,
+        )
+    pattern = like_regex(condition.pattern.text, condition.pattern.position)
+    name = field_meta.name
+    return lambda r: isinstance(v := r.values.get(name), str) and pattern.fullmatch(v) is not None
+
+
+def like_regex(raw: str, position: int) -> re.Pattern[str]:
+    """% is any run, _ one character, \\% and \\_ the characters themselves; case-insensitive."""
+    text = unescape(raw, position, keep_like_escapes=True)
+    parts: list[str] = []
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch == "\\" and index + 1 < len(text) and text[index + 1] in "%_":
+            parts.append(re.escape(text[index + 1]))
+            index += 2
+            continue
+        parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        index += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _sort(rows: list[Record], order: list[tuple[FieldMeta, OrderItem]]) -> list[Record]:
+    # One stable pass per key, last key first, gives the multi-key order.
+    for field_meta, item in reversed(order):
+        name = field_meta.name
+        nulls = [r for r in rows if r.values.get(name) is None]
+        present = [r for r in rows if r.values.get(name) is not None]
+        present.sort(key=lambda r: _sort_key(field_meta, r.values[name]), reverse=item.descending)
+        rows = present + nulls if item.nulls_last else nulls + present
+    return rows
+
+
+def _sort_key(field_meta: FieldMeta, value: Any) -> Any:
+    if isinstance(value, datetime | date | bool | int | float):
+        return value
+    return _comparable(field_meta, value)
+
+
+def _window(rows: list[Record], query: Query) -> list[Record]:
+    offset = query.offset or 0
+    if offset > MAX_OFFSET:
+        raise SoqlError(
+            "NUMBER_OUTSIDE_VALID_RANGE", f"Maximum SOQL offset allowed is {MAX_OFFSET}", 0
+        )
+    end = None if query.limit is None else offset + query.limit
+    return rows[offset:end]
+
+
+def _project(record: Record, names: list[str], version: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"attributes": attributes(record, version)}
+    body.update({name: render_value(record.values.get(name)) for name in names})
+    return body

@@ -1,0 +1,259 @@
+"""REST handlers for describe, sObject rows, Get Updated/Deleted, query and limits.
+
+    create(org, request, match)   # POST /services/data/v59.0/sobjects/Contact/ -> 201 {id, ...}
+    query(org, request, match)    # GET .../query/?q=SELECT... -> a page of up to 2,000 records
+
+Each handler may raise ApiError or SoqlError; routes.py renders them and counts the call.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from harness.fakes.http import FakeRequest, FakeResponse
+from harness.fakes.salesforce.bodies import bad_request, json_object
+from harness.fakes.salesforce.errors import ApiError
+from harness.fakes.salesforce.org import Cursor, Org
+from harness.fakes.salesforce.query import run_soql
+from harness.fakes.salesforce.soql import SoqlError
+from harness.fakes.salesforce.store import render
+from harness.fakes.salesforce.validation import validate_write
+from harness.fakes.salesforce.values import parse_datetime, render_datetime
+
+Match = re.Match[str]
+DEFAULT_BATCH = 2000
+MIN_BATCH = 200
+UPDATED_WINDOW = timedelta(days=30)
+DELETED_WINDOW = timedelta(days=15)
+
+
+# --- describe -------------------------------------------------------------------------------
+
+
+def describe_global(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    version = match["version"]
+    sobjects = [_versioned(m.summary(), version) for m in org.catalog.all()]
+    return FakeResponse(200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects})
+
+
+def describe_sobject(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    return FakeResponse(200, _versioned(meta.describe, match["version"]))
+
+
+def sobject_basic(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    return FakeResponse(
+        200, {"objectDescribe": _versioned(meta.summary(), match["version"]), "recentItems": []}
+    )
+
+
+def _versioned(describe: dict[str, Any], version: str) -> dict[str, Any]:
+    """Fixture URLs say v59.0; answer with the version the client asked for."""
+    copy = dict(describe)
+    if "urls" in copy:
+        copy["urls"] = {
+            k: re.sub(r"/v\d+\.\d/", f"/v{version}/", v) for k, v in copy["urls"].items()
+        }
+    return copy
+
+
+# --- one record -----------------------------------------------------------------------------
+
+
+def create(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    body = json_object(request, meta.name)
+    if not meta.createable:
+        raise bad_request(
+            "INVALID_TYPE_FOR_OPERATION", f"entity type cannot be inserted: {meta.name}"
+        )
+    values = validate_write(meta, body, creating=True, resolve=org.store)
+    record_id = org.store.create(meta, values, at=org.clock.now())
+    location = f"/services/data/v{match['version']}/sobjects/{meta.name}/{record_id}"
+    return FakeResponse(
+        201, {"id": record_id, "success": True, "errors": []}, {"Location": location}
+    )
+
+
+def get(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    record = org.store.fetch(meta, match["id"])
+    wanted = request.param("fields")
+    names = None
+    if wanted:
+        names = [_known_field(org, meta.name, n.strip()) for n in wanted.split(",") if n.strip()]
+    return FakeResponse(200, render(record, match["version"], names))
+
+
+def _known_field(org: Org, sobject: str, name: str) -> str:
+    field_meta = org.sobject(sobject).field(name)
+    if field_meta is None:
+        raise ApiError(
+            400,
+            "INVALID_FIELD",
+            f"No such column '{name}' on entity '{sobject}'. If "
+            "you are attempting to use a custom field, be sure to append the '__c' "
+            "after the custom field name. Please reference your WSDL or the describe "
+            "call for the appropriate names.",
+        )
+    return field_meta.name
+
+
+def update(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    record = org.store.fetch(meta, match["id"])
+    values = validate_write(
+        meta, json_object(request, meta.name), creating=False, resolve=org.store
+    )
+    org.store.update(meta, record, values, at=org.clock.now())
+    return FakeResponse(204)
+
+
+def delete(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    org.store.delete(org.store.fetch(meta, match["id"]), at=org.clock.now())
+    return FakeResponse(204)
+
+
+# --- Get Updated / Get Deleted --------------------------------------------------------------
+
+
+def updated(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    start, end = _replication_window(org, request, UPDATED_WINDOW)
+    found = [r.id for r in org.store.rows(meta.name) if start <= _modstamp(r.values) < end]
+    return FakeResponse(200, {"ids": found, "latestDateCovered": render_datetime(end)})
+
+
+def _modstamp(values: dict[str, Any]) -> datetime:
+    stamp = values.get("SystemModstamp") or values.get("LastModifiedDate")
+    assert isinstance(stamp, datetime)  # every replicable object has one
+    return stamp
+
+
+def deleted(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    meta = org.sobject(match["sobject"])
+    start, end = _replication_window(org, request, DELETED_WINDOW)
+    gone = [r for r in org.store.rows(meta.name, include_deleted=True) if r.deleted_at is not None]
+    listed = [
+        {"id": r.id, "deletedDate": render_datetime(r.deleted_at)}
+        for r in gone
+        if r.deleted_at is not None and start <= r.deleted_at < end
+    ]
+    earliest = min((r.deleted_at for r in gone if r.deleted_at is not None), default=start)
+    return FakeResponse(
+        200,
+        {
+            "deletedRecords": listed,
+            "earliestDateAvailable": render_datetime(_to_minute(min(earliest, start))),
+            "latestDateCovered": render_datetime(end),
+        },
+    )
+
+
+def _replication_window(
+    org: Org, request: FakeRequest, window: timedelta
+) -> tuple[datetime, datetime]:
+    start, end = (_replication_date(request, name) for name in ("start", "end"))
+    now = org.clock.now()
+    end = min(end, _to_minute(now))
+    if start >= end:
+        raise bad_request("INVALID_REPLICATION_DATE", "EndDate before StartDate")
+    if start < now - window:
+        raise bad_request(
+            "INVALID_REPLICATION_DATE",
+            f"startDate cannot be more than {window.days} days ago",
+        )
+    return start, end
+
+
+def _replication_date(request: FakeRequest, name: str) -> datetime:
+    raw = request.param(name)
+    if not raw:
+        raise bad_request("MISSING_ARGUMENT", f"{name} was not specified")
+    try:
+        # A '+' that arrived unencoded reads as a space after URL decoding.
+        return _to_minute(parse_datetime(raw.replace(" ", "+")))
+    except ValueError:
+        raise bad_request("INVALID_REPLICATION_DATE", f"Invalid {name} date: {raw}") from None
+
+
+def _to_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)  # Salesforce truncates seconds
+
+
+# --- query ----------------------------------------------------------------------------------
+
+
+def query(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    text = request.param("q")
+    if not text:
+        raise bad_request("MALFORMED_QUERY", "A query string has to be specified")
+    try:
+        result = run_soql(
+            org.catalog,
+            org.store,
+            text,
+            deleted=match["endpoint"] == "queryAll",
+            version=match["version"],
+        )
+    except SoqlError as exc:
+        raise ApiError(400, exc.code, exc.render(text)) from None
+    cursor = Cursor(match["endpoint"], result.rows, _batch_size(request))
+    if not result.rows:
+        return FakeResponse(200, {"totalSize": result.total, "done": True, "records": []})
+    locator = org.ids.new("01g")
+    org.cursors[locator] = cursor
+    return _page(cursor, locator, 0, match["version"])
+
+
+def query_more(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    cursor = org.cursors.get(match["locator"])
+    offset = int(match["offset"])
+    if cursor is None or cursor.endpoint != match["endpoint"] or offset > len(cursor.rows):
+        raise bad_request("INVALID_QUERY_LOCATOR", "invalid query locator")
+    return _page(cursor, match["locator"], offset, match["version"])
+
+
+def _page(cursor: Cursor, locator: str, offset: int, version: str) -> FakeResponse:
+    end = offset + cursor.batch_size
+    body: dict[str, Any] = {"totalSize": len(cursor.rows), "done": end >= len(cursor.rows)}
+    if not body["done"]:
+        body["nextRecordsUrl"] = f"/services/data/v{version}/{cursor.endpoint}/{locator}-{end}"
+    body["records"] = cursor.rows[offset:end]
+    return FakeResponse(200, body)
+
+
+def _batch_size(request: FakeRequest) -> int:
+    found = re.search(r"batchSize\s*=\s*(\d+)", request.header("Sforce-Query-Options") or "")
+    if found is None:
+        return DEFAULT_BATCH
+    return max(MIN_BATCH, min(DEFAULT_BATCH, int(found.group(1))))
+
+
+# --- limits ---------------------------------------------------------------------------------
+
+
+def limits(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    daily = org.settings.daily_api_limit
+
+    def pair(maximum: int, remaining: int) -> dict[str, int]:
+        return {"Max": maximum, "Remaining": remaining}
+
+    return FakeResponse(
+        200,
+        {
+            "ConcurrentAsyncGetReportInstances": pair(200, 200),
+            "DailyApiRequests": pair(daily, max(0, daily - org.api_usage)),
+            "DailyAsyncApexExecutions": pair(250000, 250000),
+            "DailyBulkApiBatches": pair(15000, 15000),
+            "DailyBulkV2QueryFileStorageMB": pair(976562, 976562),
+            "DailyBulkV2QueryJobs": pair(10000, 10000),
+            "DataStorageMB": pair(1024, 1024),
+            "FileStorageMB": pair(1024, 1024),
+            "SingleEmail": pair(5000, 5000),
+        },
+    )

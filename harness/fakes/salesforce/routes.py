@@ -1,0 +1,135 @@
+"""The route table of the Salesforce fake: login hosts for logins, the instance for REST.
+
+    routes = build_routes(org)     # [Route("login.soap", "POST", ...), Route("query", ...), ...]
+
+Every REST route goes through one wrapper: API version check, Bearer check (401
+INVALID_SESSION_ID list), the daily limit, the usage count, error rendering, and the
+Sforce-Limit-Info header. Logins are not REST calls and are not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from harness.fakes.calls import CallKind
+from harness.fakes.http import FakeRequest, FakeResponse, Route
+from harness.fakes.salesforce import auth, collections, rest
+from harness.fakes.salesforce.errors import ApiError, error_response, not_found
+from harness.fakes.salesforce.org import MAX_API_VERSION, MIN_API_VERSION, Org
+
+OrgHandler = Callable[[Org, FakeRequest, "re.Match[str]"], FakeResponse]
+Handler = Callable[[FakeRequest, "re.Match[str]"], FakeResponse]
+BASE = r"/services/data/v(?P<version>\d+\.\d)"
+SOBJECT = BASE + r"/sobjects/(?P<sobject>\w+)"
+LOCATOR = r"(?P<locator>01g[A-Za-z0-9]{15})-(?P<offset>\d+)"
+
+# name, method, path pattern, kind, handler: the order matters where patterns overlap.
+REST_ROUTES: tuple[tuple[str, str, str, CallKind, OrgHandler], ...] = (
+    ("sobjects.describe", "GET", BASE + r"/sobjects/?", "read", rest.describe_global),
+    ("sobject.describe", "GET", SOBJECT + r"/describe/?", "read", rest.describe_sobject),
+    ("sobject.updated", "GET", SOBJECT + r"/updated/?", "read", rest.updated),
+    ("sobject.deleted", "GET", SOBJECT + r"/deleted/?", "read", rest.deleted),
+    ("sobject.basic", "GET", SOBJECT + r"/?", "read", rest.sobject_basic),
+    ("sobject.create", "POST", SOBJECT + r"/?", "write", rest.create),
+    ("sobject.get", "GET", SOBJECT + r"/(?P<id>[^/]+)/?", "read", rest.get),
+    ("sobject.update", "PATCH", SOBJECT + r"/(?P<id>[^/]+)/?", "write", rest.update),
+    ("sobject.delete", "DELETE", SOBJECT + r"/(?P<id>[^/]+)/?", "write", rest.delete),
+    ("query", "GET", BASE + r"/(?P<endpoint>query|queryAll)/?", "read", rest.query),
+    (
+        "query.more",
+        "GET",
+        BASE + r"/(?P<endpoint>query|queryAll)/" + LOCATOR,
+        "read",
+        rest.query_more,
+    ),
+    (
+        "composite.sobjects.post",
+        "POST",
+        BASE + r"/composite/sobjects/?",
+        "write",
+        collections.composite_post,
+    ),
+    (
+        "composite.sobjects.patch",
+        "PATCH",
+        BASE + r"/composite/sobjects/?",
+        "write",
+        collections.composite_patch,
+    ),
+    (
+        "composite.sobjects.delete",
+        "DELETE",
+        BASE + r"/composite/sobjects/?",
+        "write",
+        collections.composite_delete,
+    ),
+    ("limits", "GET", BASE + r"/limits/?", "read", rest.limits),
+)
+
+
+def build_routes(org: Org) -> list[Route]:
+    login_hosts = org.settings.login_hosts
+    instance = (org.settings.instance_url,)
+    routes = [
+        Route(
+            "login.soap",
+            "POST",
+            r"/services/Soap/u/(?P<version>\d+\.\d)/?",
+            "read",
+            _locked(org, _soap),
+            login_hosts,
+        ),
+        Route(
+            "oauth.token",
+            "POST",
+            r"/services/oauth2/token/?",
+            "read",
+            _locked(org, auth.oauth_token_handler),
+            login_hosts + instance,
+        ),
+    ]
+    routes += [
+        Route(name, method, pattern, kind, rest_handler(org, handler), instance)
+        for name, method, pattern, kind, handler in REST_ROUTES
+    ]
+    return routes
+
+
+def _soap(org: Org, request: FakeRequest, match: re.Match[str]) -> FakeResponse:
+    return auth.soap_login(org, request, match["version"])
+
+
+def _locked(org: Org, handler: OrgHandler) -> Handler:
+    def locked(request: FakeRequest, match: re.Match[str]) -> FakeResponse:
+        with org.lock:
+            return handler(org, request, match)
+
+    return locked
+
+
+def rest_handler(org: Org, handler: OrgHandler) -> Handler:
+    def wrapped(request: FakeRequest, match: re.Match[str]) -> FakeResponse:
+        with org.lock:
+            try:
+                _admit(org, request, match["version"])
+            except ApiError as error:
+                return error_response(error)
+            try:
+                response = handler(org, request, match)
+            except ApiError as error:
+                response = error_response(error)
+            response.headers.update(org.limit_info())
+            return response
+
+    return wrapped
+
+
+def _admit(org: Org, request: FakeRequest, version: str) -> None:
+    """What happens before a REST call does anything: version, session, limit, then counting."""
+    if not MIN_API_VERSION <= float(version) <= MAX_API_VERSION:
+        raise not_found()
+    org.authenticate(request.header("Authorization"))
+    if org.api_usage >= org.settings.daily_api_limit:
+        raise ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+    org.api_usage += 1

@@ -1,0 +1,98 @@
+"""simple-salesforce against FakeSalesforce: login, CRUD, describe, query, replication."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceMalformedRequest,
+    SalesforceResourceNotFound,
+)
+
+from harness.fakes.salesforce import FakeSalesforce
+
+
+def test_password_login_uses_the_test_host_and_the_version(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    login = sf_fake.calls.all()[0]
+    assert (login.route, login.path, login.status) == ("login.soap", "/services/Soap/u/59.0", 200)
+    assert sf_client.sf_instance == "talkqa-dev-ed.develop.my.salesforce.com"
+
+
+def test_create_get_update_delete(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    created = sf_client.Contact.create({"FirstName": "Kari", "LastName": "Nordmann"})
+    assert created["success"] is True and created["errors"] == []
+    record_id = created["id"]
+    assert record_id.startswith("003") and len(record_id) == 18
+
+    record = sf_client.Contact.get(record_id)
+    assert record["Name"] == "Kari Nordmann"
+    assert record["attributes"] == {
+        "type": "Contact",
+        "url": f"/services/data/v59.0/sobjects/Contact/{record_id}",
+    }
+    assert record["SystemModstamp"].endswith("+0000") and record["IsDeleted"] is False
+
+    assert sf_client.Contact.update(record_id, {"Phone": "+47 22 00 00 00"}) == 204
+    assert sf_fake.get("Contact", record_id)["Phone"] == "+47 22 00 00 00"
+
+    assert sf_client.Contact.delete(record_id) == 204
+    assert sf_fake.get("Contact", record_id) is None
+    assert sf_fake.get("Contact", record_id, include_deleted=True)["IsDeleted"] is True
+    with pytest.raises(SalesforceResourceNotFound) as info:
+        sf_client.Contact.get(record_id)
+    assert info.value.content[0]["errorCode"] == "ENTITY_IS_DELETED"
+
+
+def test_query_all_pages_through_more_than_2000_records(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    for n in range(4500):
+        sf_fake.insert("Contact", {"LastName": f"Person {n:05d}"})
+    mark = sf_fake.calls.mark()
+    result = sf_client.query_all("SELECT Id, LastName FROM Contact ORDER BY LastName")
+    assert result["totalSize"] == 4500
+    assert [r["LastName"] for r in result["records"][:2]] == ["Person 00000", "Person 00001"]
+    routes = [c.route for c in sf_fake.calls.since(mark)]
+    assert routes == ["query", "query.more", "query.more"]
+
+
+def test_is_sandbox(sf_client: Salesforce) -> None:
+    assert sf_client.is_sandbox() is True
+
+
+def test_describe(sf_client: Salesforce) -> None:
+    describe = sf_client.Contact.describe()
+    first_name = next(f for f in describe["fields"] if f["name"] == "FirstName")
+    assert (describe["keyPrefix"], first_name["length"]) == ("003", 40)
+    names = {s["name"] for s in sf_client.describe()["sobjects"]}
+    assert {"Contact", "Customer", "Individual", "Product2", "Organization"} <= names
+
+
+def test_string_too_long(sf_client: Salesforce) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        sf_client.Contact.create({"FirstName": "x" * 41, "LastName": "Nordmann"})
+    assert info.value.content == [
+        {
+            "message": f"First Name: data value too large: {'x' * 41} (max length=40)",
+            "errorCode": "STRING_TOO_LONG",
+            "fields": ["FirstName"],
+        }
+    ]
+
+
+def test_updated_and_deleted(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    start = sf_fake.clock.now()
+    kept = sf_fake.insert("Contact", {"LastName": "Kept"})
+    gone = sf_fake.insert("Contact", {"LastName": "Gone"})
+    sf_fake.ui_delete("Contact", gone)
+    end = start + timedelta(minutes=5)
+    sf_fake.clock.advance(minutes=10)  # type: ignore[attr-defined]
+    updated = sf_client.Contact.updated(start.astimezone(UTC), end)
+    assert updated["ids"] == [kept]
+    deleted = sf_client.Contact.deleted(start, end)
+    assert [d["id"] for d in deleted["deletedRecords"]] == [gone]
+    assert isinstance(datetime.now(UTC), datetime)
