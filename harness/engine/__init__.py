@@ -1,0 +1,118 @@
+"""The bundled sync engine (the system under test) and the small Protocol the checklist drives.
+
+    engine = create_engine(EngineContext(sf_settings, crm_settings, Path("state.sqlite")))
+    report = engine.run_cycle(); engine.restart(); engine.reset_watermarks(); engine.close()
+
+`load_engine_factory("harness.engine.broken:swapped_phones")` picks another engine for
+--sync-engine, e.g. a deliberately broken one the checklist must catch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import requests
+
+from harness.clock import Clock, SystemClock
+from harness.connectors.base import CrmofficeApi, SalesforceApi
+from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
+from harness.engine.mapping import EngineMapping, load_mapping
+from harness.engine.report import FlowCounts, RunReport
+from harness.errors import ConfigError
+
+__all__ = [
+    "EngineContext",
+    "EngineMapping",
+    "FlowCounts",
+    "RunReport",
+    "SyncEngine",
+    "create_engine",
+    "load_engine_factory",
+    "load_mapping",
+]
+
+
+@runtime_checkable
+class SyncEngine(Protocol):
+    def run_cycle(self) -> RunReport: ...
+
+    def restart(self) -> None:
+        """As if the process restarted: drop in-memory state, reopen the store, reconcile."""
+        ...
+
+    def reset_watermarks(self) -> None:
+        """Read everything from the beginning on the next cycle."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    salesforce: SalesforceSettings
+    crmoffice: CrmofficeSettings
+    state_path: Path
+    session_factory: Callable[[], requests.Session] = requests.Session
+    clock: Clock = field(default_factory=SystemClock)
+
+
+EngineFactory = Callable[[EngineContext], SyncEngine]
+
+
+def create_engine(
+    context: EngineContext,
+    *,
+    mapping: EngineMapping | None = None,
+    salesforce: SalesforceApi | None = None,
+    crmoffice: CrmofficeApi | None = None,
+) -> SyncEngine:
+    """The engine over the real connectors, unless APIs are given (tests, memory fakes)."""
+    from harness.engine.engine import TalkEngine
+
+    return TalkEngine(
+        context,
+        mapping or load_mapping(),
+        salesforce or _salesforce_connector(context),
+        crmoffice or _crmoffice_connector(context),
+    )
+
+
+def _salesforce_connector(context: EngineContext) -> SalesforceApi:
+    from harness.connectors.salesforce import SalesforceConnector
+
+    return SalesforceConnector(context.salesforce, session=context.session_factory())
+
+
+def _crmoffice_connector(context: EngineContext) -> CrmofficeApi:
+    from harness.connectors.crmoffice import CrmofficeConnector
+
+    return CrmofficeConnector(context.crmoffice, session=context.session_factory())
+
+
+def load_engine_factory(spec: str) -> EngineFactory:
+    """ "package.module:factory" -> the factory; ConfigError naming what was expected."""
+    module_name, sep, attr = spec.partition(":")
+    if not sep or not module_name or not attr:
+        raise ConfigError(
+            f"--sync-engine {spec!r}: expected 'module:factory', "
+            "e.g. 'harness.engine:create_engine' or 'harness.engine.broken:swapped_phones'"
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ConfigError(
+            f"--sync-engine {spec!r}: cannot import {module_name}: {error}"
+        ) from error
+    factory = getattr(module, attr, None)
+    if not callable(factory):
+        known = ", ".join(
+            n for n in dir(module) if not n.startswith("_") and callable(getattr(module, n))
+        )
+        raise ConfigError(
+            f"--sync-engine {spec!r}: {module_name} has no callable {attr!r}; callables: {known}"
+        )
+    return factory  # type: ignore[no-any-return]

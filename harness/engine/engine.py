@@ -1,0 +1,526 @@
+"""The cycle orchestrator: collect, insert, merge, write, remember; all IO goes through here.
+
+    engine = TalkEngine(context, load_mapping(), salesforce_api, crmoffice_api)
+    report = engine.run_cycle(); engine.close()
+
+Order within a cycle (SYNC-SEMANTICS.md): reconcile pending insert intents, collect both sides
+(all pages, before any write), insert unlinked Salesforce records into Crmoffice, merge every
+linked pair that changed (or waits in the dead-letter list), then save the watermarks. Every
+store write is committed before the engine moves on; a crash anywhere re-does at most the
+unfinished work, because the watermarks move last and the merge is idempotent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+from harness.connectors.base import (
+    CrmofficeApi,
+    RecordUpdate,
+    SalesforceApi,
+    SourceRecord,
+    WriteResult,
+)
+from harness.engine.failpoints import Failpoints
+from harness.engine.mapping import EngineMapping, FlowMapping, crmoffice_ref
+from harness.engine.plan import (
+    PairInput,
+    PairPlan,
+    after_write,
+    based_on_from_payload,
+    insert_payload,
+    plan_pair,
+    record_from_json,
+    record_to_json,
+    synced_values,
+)
+from harness.engine.report import CallMark, DeadLetterEntry, RunReport, Tally
+from harness.errors import RecordRejectedError, RetriableError
+from harness.links import DeadLetter, Direction, InsertIntent, Link, LinkStore, SyncedValues
+
+if TYPE_CHECKING:
+    from harness.engine import EngineContext
+
+T = TypeVar("T")
+TO_CRM: Direction = "salesforce->crmoffice"
+TO_SF: Direction = "crmoffice->salesforce"
+
+
+@dataclass
+class Collected:
+    """One cycle's reads: records by object/type and id, and the watermarks they earn."""
+
+    salesforce: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
+    crmoffice: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
+    marks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+
+@dataclass
+class FlowWork:
+    """What one flow has to do this cycle."""
+
+    flow: FlowMapping
+    inserts: list[SourceRecord] = field(default_factory=list)
+    pairs: list[PairInput] = field(default_factory=list)
+    deletes: list[tuple[Link, Literal["source", "target"]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Failure:
+    direction: Direction
+    ref: str
+    code: str
+    message: str
+    retriable: bool
+
+
+ProgressHook = Callable[[str, int], None]
+
+
+class TalkEngine:
+    """A Talk-like engine for the Salesforce -> Crmoffice flows; one instance per state file."""
+
+    def __init__(
+        self,
+        context: EngineContext,
+        mapping: EngineMapping,
+        salesforce: SalesforceApi,
+        crmoffice: CrmofficeApi,
+    ) -> None:
+        self.context, self.mapping = context, mapping
+        self.salesforce, self.crmoffice = salesforce, crmoffice
+        self.failpoints = Failpoints.from_env()
+        self.progress: ProgressHook | None = None
+        self.store = LinkStore.open(context.state_path)
+
+    # --- the SyncEngine protocol ------------------------------------------------------------
+
+    def run_cycle(self) -> RunReport:
+        started = self.context.clock.now()
+        marks = CallMark.of(self.salesforce.calls), CallMark.of(self.crmoffice.calls)
+        tally = Tally()
+        self._reconcile_intents(tally)
+        collected = self._collect()
+        for work in self._plan_work(collected):
+            self._mark_deletes(work, tally)
+            self._insert(work, tally)
+            self._sync_pairs(work, tally)
+        self._save_watermarks(collected.marks)
+        return self._report(started, marks, tally)
+
+    def restart(self) -> None:
+        self.store.close()
+        self.store = LinkStore.open(self.context.state_path)
+        self._reconcile_intents(Tally())
+
+    def reset_watermarks(self) -> None:
+        self.store.reset_watermarks()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- collect ----------------------------------------------------------------------------
+
+    def _collect(self) -> Collected:
+        collected = Collected()
+        for obj in self.mapping.salesforce_objects:
+            fields = _union(f.salesforce_fields for f in self.mapping.flows_from_salesforce(obj))
+            collected.salesforce[obj] = self._read(
+                ("salesforce", obj),
+                collected,
+                partial(self.salesforce.query_changed, obj, fields),
+            )
+        for type_name in self.mapping.crmoffice_types:
+            flows = self.mapping.flows_into_crmoffice(type_name)
+            fields = _union(f.crmoffice_fields for f in flows)
+            collected.crmoffice[type_name] = self._read(
+                ("crmoffice", type_name),
+                collected,
+                partial(self.crmoffice.list_changed, type_name, fields),
+            )
+        return collected
+
+    def _read(
+        self,
+        key: tuple[str, str],
+        collected: Collected,
+        pages: Callable[[datetime | None], Iterator[list[SourceRecord]]],
+    ) -> dict[str, SourceRecord]:
+        """All pages changed since the watermark; a record seen twice keeps its later version."""
+        since = self.store.watermark(*key)
+        start = self.context.clock.now()
+        records: dict[str, SourceRecord] = {}
+        for page in pages(since):
+            for record in page:
+                records[record.record_id] = record
+            self._progress(f"read {key[0]} {key[1]}", len(records))
+        # From the collect's start, minus an overlap for equal stamps and clock skew: an
+        # edit made while this cycle runs is read again next time, never skipped.
+        mark = start - self.mapping.watermark_overlap
+        collected.marks[key] = max(mark, since) if since else mark
+        return records
+
+    # --- plan -------------------------------------------------------------------------------
+
+    def _plan_work(self, collected: Collected) -> list[FlowWork]:
+        retries = self._retry_snapshots()
+        crm_links = self._crm_links(collected)
+        return [self._flow_work(flow, collected, crm_links, retries) for flow in self.mapping.flows]
+
+    def _crm_links(self, collected: Collected) -> dict[tuple[str, str], SourceRecord]:
+        """Changed Crmoffice records that are linked, by the pair's (flow, source_ref)."""
+        by_target = {
+            crmoffice_ref(type_name, rid): record
+            for type_name, records in collected.crmoffice.items()
+            for rid, record in records.items()
+        }
+        links = self.store.links_for_targets(by_target)
+        # Unlinked Crmoffice records are never inserted into Salesforce: creation follows
+        # the document's direction only.
+        return {(lk.flow, lk.source_ref): by_target[ref] for ref, lk in links.items()}
+
+    def _retry_snapshots(self) -> dict[tuple[str, str], dict[str, SourceRecord | None]]:
+        snapshots: dict[tuple[str, str], dict[str, SourceRecord | None]] = {}
+        for letter in self.store.dead_letters():
+            sides = snapshots.setdefault((letter.flow, letter.source_ref), {})
+            for side in ("salesforce", "crmoffice"):
+                record = record_from_json(letter.snapshot.get(side))
+                if record is not None:
+                    sides.setdefault(side, record)
+        return snapshots
+
+    def _flow_work(
+        self,
+        flow: FlowMapping,
+        collected: Collected,
+        crm_links: dict[tuple[str, str], SourceRecord],
+        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
+    ) -> FlowWork:
+        sf_records = {
+            flow.salesforce_ref(rid): r
+            for rid, r in collected.salesforce.get(flow.salesforce_object, {}).items()
+        }
+        crm_records = {ref: r for (name, ref), r in crm_links.items() if name == flow.name}
+        retry = {ref: sides for (name, ref), sides in retries.items() if name == flow.name}
+        refs = [*sf_records, *crm_records, *retry]
+        links = self.store.links_for_sources(flow.name, refs)
+        work = FlowWork(flow)
+        for ref in dict.fromkeys(refs):
+            sf = sf_records.get(ref) or retry.get(ref, {}).get("salesforce")
+            crm = crm_records.get(ref) or retry.get(ref, {}).get("crmoffice")
+            _place(work, links.get(ref), sf, crm)
+        return work
+
+    # --- deletes ----------------------------------------------------------------------------
+
+    def _mark_deletes(self, work: FlowWork, tally: Tally) -> None:
+        """Talk does not delete: the partner stays, the link is marked so nothing re-creates."""
+        if work.deletes:
+            self.store.mark_deleted([(lk.flow, lk.source_ref, side) for lk, side in work.deletes])
+            tally.add(work.flow.name, "deleted_seen", len(work.deletes))
+
+    # --- inserts ----------------------------------------------------------------------------
+
+    def _insert(self, work: FlowWork, tally: Tally) -> None:
+        flow = work.flow
+        for chunk in _chunks(work.inserts, self.mapping.store_batch_size):
+            intents = [self._intent(flow, record) for record in chunk]
+            self.store.begin_inserts(intents)
+            self.failpoints.hit("after-intent")
+            links, letters = [], []
+            for record, intent in zip(chunk, intents, strict=True):
+                result = self._create(flow, intent)
+                self.failpoints.hit("after-insert")
+                if result.ok and result.record_id:
+                    links.append(self._new_link(flow, intent, result.record_id, record))
+                else:
+                    letters.append(self._insert_letter(flow, intent, record, result))
+            self._finish_inserts(flow, links, letters, tally)
+            self._progress(f"insert {flow.name}", tally.counts[flow.name]["inserted"])
+
+    def _intent(self, flow: FlowMapping, record: SourceRecord) -> InsertIntent:
+        # The key is written before the POST; a replay after a crash sends the same key and
+        # body, so Crmoffice answers with the record it already made instead of a second one.
+        # The nonce keeps a retry after a rejection from colliding with the refused body.
+        source_ref = flow.salesforce_ref(record.record_id)
+        return InsertIntent(
+            flow=flow.name,
+            source_ref=source_ref,
+            idempotency_key=f"talkqa:{flow.name}:{record.record_id}:{uuid.uuid4().hex[:12]}",
+            state="pending",
+            payload=insert_payload(flow, record),
+            generation=0,
+            created_at=self.context.clock.now(),
+        )
+
+    def _create(self, flow: FlowMapping, intent: InsertIntent) -> WriteResult:
+        try:
+            return self.crmoffice.create(
+                flow.crmoffice_type, intent.payload, intent.idempotency_key
+            )
+        except RecordRejectedError as error:
+            return WriteResult(None, False, error.code, str(error), error.fields)
+
+    def _new_link(
+        self, flow: FlowMapping, intent: InsertIntent, target_id: str, record: SourceRecord | None
+    ) -> Link:
+        return Link(
+            flow=flow.name,
+            source_ref=intent.source_ref,
+            target_ref=flow.crmoffice_ref(target_id),
+            created_at=self.context.clock.now(),
+            based_on=based_on_from_payload(flow, intent.payload),
+            source_seen_at=record.modified_at if record else None,
+        )
+
+    def _insert_letter(
+        self, flow: FlowMapping, intent: InsertIntent, record: SourceRecord, result: WriteResult
+    ) -> DeadLetter:
+        failure = Failure(
+            TO_CRM,
+            intent.source_ref,
+            result.error_code or "REJECTED",
+            result.message,
+            result.retriable,
+        )
+        return self._letter(
+            flow.name, intent.source_ref, failure, {"salesforce": record_to_json(record)}
+        )
+
+    def _finish_inserts(
+        self, flow: FlowMapping, links: list[Link], letters: list[DeadLetter], tally: Tally
+    ) -> None:
+        self.store.add_links(links)
+        for letter in letters:
+            if not letter.retriable:
+                self.store.reject_intent(flow.name, letter.source_ref)
+        pairs = [(flow.name, link.source_ref) for link in links]
+        pairs += [(flow.name, letter.source_ref) for letter in letters]
+        self.store.replace_dead_letters(pairs, letters)
+        self.failpoints.hit("after-link")
+        tally.add(flow.name, "inserted", len(links))
+        _count_letters(tally, flow.name, letters)
+
+    def _reconcile_intents(self, tally: Tally) -> None:
+        """Replay every pending POST with its key: the target returns what it made, or makes it."""
+        for intent in self.store.pending_intents():
+            flow = self.mapping.flow(intent.flow)
+            result = self._create(flow, intent)
+            if result.ok and result.record_id:
+                self._finish_inserts(
+                    flow, [self._new_link(flow, intent, result.record_id, None)], [], tally
+                )
+            elif result.retriable:
+                # Going on could insert the same record under a new key: stop the cycle
+                # (watermarks stay) and replay this key next time.
+                raise RetriableError(
+                    f"pending insert of {intent.source_ref} into Crmoffice {flow.crmoffice_type} "
+                    f"could not be replayed yet: {result.error_code} {result.message}"
+                )
+            else:
+                self.store.reject_intent(flow.name, intent.source_ref)
+
+    # --- linked pairs -----------------------------------------------------------------------
+
+    def _sync_pairs(self, work: FlowWork, tally: Tally) -> None:
+        plans = [plan_pair(pair) for pair in work.pairs]
+        # Pairs with a Salesforce write first, 200 to a chunk: one Collections call each.
+        plans.sort(key=lambda p: p.salesforce_update is None)
+        for chunk in _chunks(plans, self.mapping.salesforce_batch_size):
+            failures = self._write_salesforce(work.flow, chunk)
+            failures.update(self._write_crmoffice(work.flow, chunk))
+            self._save_pairs(work.flow, chunk, failures, tally)
+            self._progress(f"sync {work.flow.name}", len(plans))
+
+    def _write_salesforce(
+        self, flow: FlowMapping, chunk: Sequence[PairPlan]
+    ) -> dict[str, list[Failure]]:
+        writes = [p for p in chunk if p.salesforce_update is not None]
+        if not writes:
+            return {}
+        updates = [p.salesforce_update for p in writes if p.salesforce_update is not None]
+        results = self.salesforce.update_many(flow.salesforce_object, updates)
+        self.failpoints.hit("after-salesforce-batch")
+        failures: dict[str, list[Failure]] = {}
+        for plan, result in zip(writes, results, strict=True):
+            if not result.ok:
+                ref = plan.pair.link.source_ref
+                failures.setdefault(ref, []).append(_failure(TO_SF, ref, result))
+        return failures
+
+    def _write_crmoffice(
+        self, flow: FlowMapping, chunk: Sequence[PairPlan]
+    ) -> dict[str, list[Failure]]:
+        failures: dict[str, list[Failure]] = {}
+        for plan in chunk:
+            if plan.crmoffice_update is None:
+                continue
+            result = self._update_crmoffice(flow, plan.crmoffice_update)
+            self.failpoints.hit("after-crmoffice-write")
+            if not result.ok:
+                ref = plan.pair.link.target_ref
+                failures.setdefault(plan.pair.link.source_ref, []).append(
+                    _failure(TO_CRM, ref, result)
+                )
+        return failures
+
+    def _update_crmoffice(self, flow: FlowMapping, update: RecordUpdate) -> WriteResult:
+        try:
+            return self.crmoffice.update(flow.crmoffice_type, update)
+        except RecordRejectedError as error:
+            return WriteResult(update.record_id, False, error.code, str(error), error.fields)
+
+    def _save_pairs(
+        self,
+        flow: FlowMapping,
+        chunk: Sequence[PairPlan],
+        failures: dict[str, list[Failure]],
+        tally: Tally,
+    ) -> None:
+        synced, letters = [], []
+        for plan in chunk:
+            pair_failures = failures.get(plan.pair.link.source_ref, [])
+            synced.append(self._synced(plan, pair_failures))
+            letters.extend(self._pair_letters(plan, pair_failures))
+            _count_pair(tally, flow.name, plan, pair_failures)
+        self.store.save_synced(synced)
+        self.store.replace_dead_letters(
+            [(flow.name, p.pair.link.source_ref) for p in chunk], letters
+        )
+        self.failpoints.hit("after-synced")
+        _count_letters(tally, flow.name, letters)
+
+    def _synced(self, plan: PairPlan, failures: list[Failure]) -> SyncedValues:
+        directions = {f.direction for f in failures}
+        pair = plan.pair
+        return SyncedValues(
+            flow=pair.flow.name,
+            source_ref=pair.link.source_ref,
+            values=synced_values(
+                plan, salesforce_ok=TO_SF not in directions, crmoffice_ok=TO_CRM not in directions
+            ),
+            source_seen_at=pair.salesforce.modified_at if pair.salesforce else None,
+            target_seen_at=pair.crmoffice.modified_at if pair.crmoffice else None,
+        )
+
+    def _pair_letters(self, plan: PairPlan, failures: list[Failure]) -> list[DeadLetter]:
+        if not failures:
+            return []
+        directions = {f.direction for f in failures}
+        pair = plan.pair
+        # What each side holds now: a side whose write went through carries the new values,
+        # so the retry next cycle does not mistake the old ones for an edit.
+        sf = (
+            pair.salesforce
+            if TO_SF in directions
+            else after_write(pair.salesforce, plan.salesforce_update)
+        )
+        crm = (
+            pair.crmoffice
+            if TO_CRM in directions
+            else after_write(pair.crmoffice, plan.crmoffice_update)
+        )
+        snapshot = {"salesforce": record_to_json(sf), "crmoffice": record_to_json(crm)}
+        return [self._letter(pair.flow.name, pair.link.source_ref, f, snapshot) for f in failures]
+
+    def _letter(
+        self, flow: str, source_ref: str, failure: Failure, snapshot: Mapping[str, object]
+    ) -> DeadLetter:
+        now = self.context.clock.now()
+        return DeadLetter(
+            flow=flow,
+            source_ref=source_ref,
+            direction=failure.direction,
+            ref=failure.ref,
+            error_code=failure.code,
+            message=failure.message,
+            retriable=failure.retriable,
+            first_attempt=now,
+            last_attempt=now,
+            snapshot=snapshot,
+        )
+
+    # --- end of cycle -----------------------------------------------------------------------
+
+    def _save_watermarks(self, marks: dict[tuple[str, str], datetime]) -> None:
+        # Last, after every record of the collect was handled or dead-lettered.
+        self.store.save_watermarks(marks)
+        self.failpoints.hit("after-watermark")
+
+    def _report(
+        self, started: datetime, marks: tuple[CallMark, CallMark], tally: Tally
+    ) -> RunReport:
+        letters = tuple(
+            DeadLetterEntry(
+                d.ref, d.flow, d.direction, d.error_code, d.message, d.attempts, d.retriable
+            )
+            for d in self.store.dead_letters()
+        )
+        return RunReport(
+            started_at=started,
+            finished_at=self.context.clock.now(),
+            flows=tally.freeze([f.name for f in self.mapping.flows]),
+            api_calls={
+                "salesforce": marks[0].since(self.salesforce.calls),
+                "crmoffice": marks[1].since(self.crmoffice.calls),
+            },
+            dead_letters=letters,
+        )
+
+    def _progress(self, stage: str, done: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done)
+
+
+def _place(
+    work: FlowWork, link: Link | None, sf: SourceRecord | None, crm: SourceRecord | None
+) -> None:
+    """Sort one record (pair) into insert, delete mark, merge, or nothing."""
+    if link is None:
+        # Unlinked: only a live Salesforce record is inserted, and only into Crmoffice.
+        if sf is not None and not sf.deleted:
+            work.inserts.append(sf)
+        return
+    if link.deleted:
+        return  # frozen: never re-created, never written again
+    if sf is not None and sf.deleted:
+        work.deletes.append((link, "source"))
+    elif crm is not None and crm.deleted:
+        work.deletes.append((link, "target"))
+    else:
+        work.pairs.append(PairInput(work.flow, link, sf, crm))
+
+
+def _failure(direction: Direction, ref: str, result: WriteResult) -> Failure:
+    return Failure(
+        direction, ref, result.error_code or "REJECTED", result.message, result.retriable
+    )
+
+
+def _count_pair(tally: Tally, flow: str, plan: PairPlan, failures: list[Failure]) -> None:
+    directions = {f.direction for f in failures}
+    if plan.salesforce_update is not None and TO_SF not in directions:
+        tally.add(flow, "updated_salesforce")
+    if plan.crmoffice_update is not None and TO_CRM not in directions:
+        tally.add(flow, "updated_crmoffice")
+    if plan.salesforce_update is None and plan.crmoffice_update is None:
+        tally.add(flow, "unchanged")
+
+
+def _count_letters(tally: Tally, flow: str, letters: Sequence[DeadLetter]) -> None:
+    for letter in letters:
+        tally.add(flow, "deferred" if letter.retriable else "dead_lettered")
+
+
+def _union(groups: Iterable[list[str]]) -> list[str]:
+    return list(dict.fromkeys(name for group in groups for name in group))
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,134 @@
+"""The engine's own mapping: which Salesforce object feeds which Crmoffice type, field by field.
+
+    mapping = load_mapping()                       # harness/engine/flows.toml
+    contact = mapping.flow("contact"); contact.salesforce_ref("003...")  # salesforce-contact:003...
+
+Loaded with tomllib into frozen dataclasses. It never reads the dataflow document: the document
+is the oracle, and a mistake here must show up as a red scenario, not as two matching mistakes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ConfigError
+
+DEFAULT_MAPPING_PATH = Path(__file__).with_name("flows.toml")
+
+
+@dataclass(frozen=True)
+class PropertyMap:
+    salesforce: str  # Contact.FirstName
+    crmoffice: str  # contacts.givenName
+
+
+@dataclass(frozen=True)
+class FlowMapping:
+    name: str
+    salesforce_object: str
+    crmoffice_type: str
+    properties: tuple[PropertyMap, ...] = ()
+    share_to_salesforce: bool = True  # Talk's "Share Enabled" for the write-back direction
+
+    @property
+    def salesforce_fields(self) -> list[str]:
+        return [p.salesforce for p in self.properties]
+
+    @property
+    def crmoffice_fields(self) -> list[str]:
+        return [p.crmoffice for p in self.properties]
+
+    @property
+    def salesforce_namespace(self) -> str:
+        return f"salesforce-{self.salesforce_object.lower()}"
+
+    @property
+    def crmoffice_namespace(self) -> str:
+        return f"crmoffice-{self.crmoffice_type}"
+
+    def salesforce_ref(self, record_id: str) -> str:
+        return f"{self.salesforce_namespace}:{record_id}"
+
+    def crmoffice_ref(self, record_id: str) -> str:
+        return crmoffice_ref(self.crmoffice_type, record_id)
+
+
+def crmoffice_ref(type_name: str, record_id: str) -> str:
+    """crmoffice-contacts:42; one namespace per type, whichever flow fed it."""
+    return f"crmoffice-{type_name}:{record_id}"
+
+
+@dataclass(frozen=True)
+class EngineMapping:
+    flows: tuple[FlowMapping, ...]
+    watermark_overlap: timedelta = timedelta(seconds=2)
+    salesforce_batch_size: int = 200
+    store_batch_size: int = 200
+
+    def flow(self, name: str) -> FlowMapping:
+        for flow in self.flows:
+            if flow.name == name:
+                return flow
+        known = ", ".join(f.name for f in self.flows)
+        raise ConfigError(f"no flow {name!r} in the engine mapping; known: {known}")
+
+    def flows_from_salesforce(self, object_name: str) -> list[FlowMapping]:
+        return [f for f in self.flows if f.salesforce_object == object_name]
+
+    def flows_into_crmoffice(self, type_name: str) -> list[FlowMapping]:
+        return [f for f in self.flows if f.crmoffice_type == type_name]
+
+    @property
+    def salesforce_objects(self) -> list[str]:
+        return list(dict.fromkeys(f.salesforce_object for f in self.flows))
+
+    @property
+    def crmoffice_types(self) -> list[str]:
+        return list(dict.fromkeys(f.crmoffice_type for f in self.flows))
+
+    def with_flows(self, flows: tuple[FlowMapping, ...]) -> EngineMapping:
+        return replace(self, flows=flows)
+
+
+def load_mapping(path: Path = DEFAULT_MAPPING_PATH) -> EngineMapping:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read the engine mapping {path}: {error}") from error
+    return parse_mapping(raw, source=str(path))
+
+
+def parse_mapping(raw: dict[str, Any], *, source: str = "<mapping>") -> EngineMapping:
+    engine = raw.get("engine", {})
+    flows = tuple(_parse_flow(item, source) for item in raw.get("flow", []))
+    if not flows:
+        raise ConfigError(f"engine mapping {source} has no [[flow]] tables")
+    return EngineMapping(
+        flows=flows,
+        watermark_overlap=timedelta(seconds=float(engine.get("watermark_overlap_seconds", 2.0))),
+        salesforce_batch_size=int(engine.get("salesforce_batch_size", 200)),
+        store_batch_size=int(engine.get("store_batch_size", 200)),
+    )
+
+
+def _parse_flow(item: dict[str, Any], source: str) -> FlowMapping:
+    missing = [k for k in ("name", "salesforce_object", "crmoffice_type") if k not in item]
+    if missing:
+        raise ConfigError(
+            f"a [[flow]] in {source} lacks {', '.join(missing)}; "
+            "expected name, salesforce_object, crmoffice_type and optional properties"
+        )
+    properties = tuple(
+        PropertyMap(str(p["salesforce"]), str(p["crmoffice"])) for p in item.get("properties", [])
+    )
+    return FlowMapping(
+        name=str(item["name"]),
+        salesforce_object=str(item["salesforce_object"]),
+        crmoffice_type=str(item["crmoffice_type"]),
+        properties=properties,
+        share_to_salesforce=bool(item.get("share_to_salesforce", True)),
+    )

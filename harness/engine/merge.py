@@ -1,0 +1,93 @@
+"""Per-property merge of one linked pair: pure, no IO, table-tested.
+
+    plan = decide({"Phone": "1"}, Side({"Phone": "2"}, t1), Side({"Phone": "1"}, t0))
+    plan.to_crmoffice == {"Phone": "2"}; plan.merged == {"Phone": "2"}
+
+Values are keyed by the Salesforce field name on both sides (the orchestrator translates).
+Rules (SYNC-SEMANTICS.md, "One sync cycle"): only one side differs from based_on -> it wins;
+both differ -> the later modification time wins, a tie goes to Salesforce; neither -> nothing.
+Write only where the other side's value actually differs; "" and None are the same value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Value = str | None
+Winner = Literal["salesforce", "crmoffice", "agreed"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One system's current values of a pair, and when that record last changed."""
+
+    values: Mapping[str, Value]
+    modified_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    merged: Mapping[str, Value]  # the value both sides hold once the writes are done
+    to_salesforce: Mapping[str, Value] = field(default_factory=dict)
+    to_crmoffice: Mapping[str, Value] = field(default_factory=dict)
+    winners: Mapping[str, Winner] = field(default_factory=dict)
+
+    @property
+    def writes_nothing(self) -> bool:
+        return not self.to_salesforce and not self.to_crmoffice
+
+
+def same(a: Value, b: Value) -> bool:
+    """Empty string and null are one value, so systems that differ only there never flip-flop."""
+    return (a or None) == (b or None)
+
+
+def decide(based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side) -> MergePlan:
+    merged: dict[str, Value] = {}
+    winners: dict[str, Winner] = {}
+    for prop in _properties(based_on, salesforce, crmoffice):
+        winners[prop], merged[prop] = _decide_property(prop, based_on, salesforce, crmoffice)
+    return MergePlan(
+        merged=merged,
+        to_salesforce=_differing(merged, salesforce.values),
+        to_crmoffice=_differing(merged, crmoffice.values),
+        winners=winners,
+    )
+
+
+def _properties(based_on: Mapping[str, Value], *sides: Side) -> list[str]:
+    names = dict.fromkeys(based_on)
+    for side in sides:
+        names.update(dict.fromkeys(side.values))
+    return list(names)
+
+
+def _decide_property(
+    prop: str, based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
+) -> tuple[Winner, Value]:
+    base = based_on.get(prop)
+    sf_value, crm_value = salesforce.values.get(prop), crmoffice.values.get(prop)
+    sf_changed, crm_changed = not same(sf_value, base), not same(crm_value, base)
+    if sf_changed and crm_changed and not same(sf_value, crm_value):
+        return (
+            ("crmoffice", crm_value) if _later(crmoffice, salesforce) else ("salesforce", sf_value)
+        )
+    if sf_changed:
+        return "salesforce", sf_value
+    if crm_changed:
+        return "crmoffice", crm_value
+    return "agreed", sf_value
+
+
+def _later(a: Side, b: Side) -> bool:
+    """a changed strictly later than b; an unknown time counts as oldest."""
+    if a.modified_at is None:
+        return False
+    return b.modified_at is None or a.modified_at > b.modified_at
+
+
+def _differing(merged: Mapping[str, Value], current: Mapping[str, Value]) -> dict[str, Value]:
+    return {p: v for p, v in merged.items() if not same(v, current.get(p))}

@@ -1,0 +1,217 @@
+"""In-memory SalesforceApi / CrmofficeApi over dicts, on a controllable clock.
+
+    sf, crm = MemorySalesforceApi(clock), MemoryCrmofficeApi(clock)
+    cid = sf.insert("Contact", {"FirstName": "Ada"}); crm.ui_edit("contacts", 1, {"givenName": "A"})
+
+Small but honest to the Protocols: ordering by (modified_at, id), inclusive `since`, pages,
+deleted records listed with deleted=True, idempotency keys (same key + same body replays, a
+different body is refused), per-record rejections (FirstName over 40 characters ->
+STRING_TOO_LONG), and a CallCounter per API call.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from harness.clock import FakeClock
+from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, Value, WriteResult
+from harness.errors import RecordRejectedError
+
+SF_LIMITS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40}
+SF_PREFIX = {"Contact": "003", "Product2": "01t", "Customer": "0o6"}
+
+
+@dataclass
+class Row:
+    record_id: str
+    values: dict[str, Value]
+    modified_at: datetime
+    deleted: bool = False
+
+
+@dataclass
+class _Table:
+    rows: dict[str, Row] = field(default_factory=dict)
+
+    def changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None, page_size: int
+    ) -> Iterator[list[SourceRecord]]:
+        rows = sorted(
+            (r for r in self.rows.values() if since is None or r.modified_at >= since),
+            key=lambda r: (r.modified_at, r.record_id),
+        )
+        if not rows:
+            yield []  # a real API answers an empty page, and that call counts
+        for start in range(0, len(rows), page_size):
+            yield [
+                SourceRecord(
+                    object_name,
+                    r.record_id,
+                    {f: r.values.get(f) for f in fields},
+                    r.modified_at,
+                    r.deleted,
+                )
+                for r in rows[start : start + page_size]
+            ]
+
+
+class MemorySalesforceApi:
+    page_size = 2000
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.calls = CallCounter()
+        self.tables: dict[str, _Table] = {}
+        self._ids = itertools.count(1)
+
+    # --- what a user does in the UI --------------------------------------------------------
+
+    def insert(self, sobject: str, values: Mapping[str, Value], at: datetime | None = None) -> str:
+        rid = f"{SF_PREFIX.get(sobject, '001')}{next(self._ids):012d}AAA"
+        self._table(sobject).rows[rid] = Row(rid, dict(values), at or self.clock.now())
+        return rid
+
+    def ui_edit(
+        self, sobject: str, rid: str, values: Mapping[str, Value], at: datetime | None = None
+    ) -> None:
+        row = self._table(sobject).rows[rid]
+        row.values.update(values)
+        row.modified_at = at or self.clock.now()
+
+    def ui_delete(self, sobject: str, rid: str) -> None:
+        row = self._table(sobject).rows[rid]
+        row.deleted, row.modified_at = True, self.clock.now()
+
+    def get(self, sobject: str, rid: str) -> Row:
+        return self._table(sobject).rows[rid]
+
+    def records(self, sobject: str) -> list[Row]:
+        return [r for r in self._table(sobject).rows.values() if not r.deleted]
+
+    # --- SalesforceApi ----------------------------------------------------------------------
+
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
+        self.calls.count("query", "read")
+        for index, page in enumerate(
+            self._table(object_name).changed(object_name, fields, since, self.page_size)
+        ):
+            if index:
+                self.calls.count("query.more", "read")
+            yield page
+
+    def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        for start in range(0, len(updates), 200):
+            self.calls.count("composite.sobjects.patch", "write")
+            results.extend(self._update(object_name, u) for u in updates[start : start + 200])
+        return results
+
+    def is_sandbox(self) -> bool:
+        return True
+
+    def _update(self, object_name: str, update: RecordUpdate) -> WriteResult:
+        row = self._table(object_name).rows.get(update.record_id)
+        if row is None or row.deleted:
+            return WriteResult(update.record_id, False, "ENTITY_IS_DELETED", "entity is deleted")
+        for name, value in update.values.items():
+            limit = SF_LIMITS.get(name)
+            if limit is not None and value is not None and len(value) > limit:
+                return WriteResult(
+                    update.record_id,
+                    False,
+                    "STRING_TOO_LONG",
+                    f"{name}: data value too large: {value} (max length={limit})",
+                    (name,),
+                )
+        row.values.update(update.values)
+        row.modified_at = self.clock.now()
+        return WriteResult(update.record_id, True)
+
+    def _table(self, name: str) -> _Table:
+        return self.tables.setdefault(name, _Table())
+
+
+class MemoryCrmofficeApi:
+    page_size = 100
+    max_length = 100
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.calls = CallCounter()
+        self.tables: dict[str, _Table] = {}
+        self.idempotency: dict[tuple[str, str], tuple[dict[str, Value], str]] = {}
+        self._ids = itertools.count(1)
+
+    def insert(
+        self, type_name: str, values: Mapping[str, Value], at: datetime | None = None
+    ) -> int:
+        rid = next(self._ids)
+        self._table(type_name).rows[str(rid)] = Row(str(rid), dict(values), at or self.clock.now())
+        return rid
+
+    def ui_edit(
+        self,
+        type_name: str,
+        rid: int | str,
+        values: Mapping[str, Value],
+        at: datetime | None = None,
+    ) -> None:
+        row = self._table(type_name).rows[str(rid)]
+        row.values.update(values)
+        row.modified_at = at or self.clock.now()
+
+    def ui_delete(self, type_name: str, rid: int | str) -> None:
+        row = self._table(type_name).rows[str(rid)]
+        row.deleted, row.modified_at = True, self.clock.now()
+
+    def get(self, type_name: str, rid: int | str) -> Row:
+        return self._table(type_name).rows[str(rid)]
+
+    def records(self, type_name: str) -> list[Row]:
+        return [r for r in self._table(type_name).rows.values() if not r.deleted]
+
+    # --- CrmofficeApi -----------------------------------------------------------------------
+
+    def list_changed(
+        self, type_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
+        for page in self._table(type_name).changed(type_name, fields, since, self.page_size):
+            self.calls.count(f"{type_name}.list", "read")
+            yield page
+
+    def create(
+        self, type_name: str, values: Mapping[str, Value], idempotency_key: str
+    ) -> WriteResult:
+        self.calls.count(f"{type_name}.create", "write")
+        self._check(values)
+        seen = self.idempotency.get((type_name, idempotency_key))
+        if seen is not None:
+            if seen[0] != dict(values):
+                raise RecordRejectedError("idempotency key reused", code="idempotency-conflict")
+            return WriteResult(seen[1], True)
+        rid = str(self.insert(type_name, values))
+        self.idempotency[(type_name, idempotency_key)] = (dict(values), rid)
+        return WriteResult(rid, True)
+
+    def update(self, type_name: str, update: RecordUpdate) -> WriteResult:
+        self.calls.count(f"{type_name}.patch", "write")
+        row = self._table(type_name).rows.get(update.record_id)
+        if row is None or row.deleted:
+            return WriteResult(update.record_id, False, "notFound", "no such record")
+        self._check(update.values)
+        row.values.update(update.values)
+        row.modified_at = self.clock.now()
+        return WriteResult(update.record_id, True)
+
+    def _check(self, values: Mapping[str, Value]) -> None:
+        for name, value in values.items():
+            if value is not None and len(value) > self.max_length:
+                raise RecordRejectedError(f"{name} too long", code="maxLength", fields=(name,))
+
+    def _table(self, name: str) -> _Table:
+        return self.tables.setdefault(name, _Table())
