@@ -88,7 +88,10 @@ def test_client_credentials_with_a_wrong_secret(sf_http: responses.RequestsMock)
             domain=MY_DOMAIN,
             session=requests.Session(),
         )
-    assert (info.value.code, info.value.auth_message) == ("invalid_client", "invalid client credentials")
+    assert (info.value.code, info.value.auth_message) == (
+        "invalid_client",
+        "invalid client credentials",
+    )
 
 
 def test_client_credentials_are_refused_on_the_login_host(sf_http: responses.RequestsMock) -> None:
@@ -113,7 +116,9 @@ def test_jwt_bearer_login(sf_http: responses.RequestsMock, sf_private_key: str) 
     assert client.query("SELECT COUNT() FROM Contact")["totalSize"] == 0
 
 
-def test_jwt_with_another_consumer_key(sf_http: responses.RequestsMock, sf_private_key: str) -> None:
+def test_jwt_with_another_consumer_key(
+    sf_http: responses.RequestsMock, sf_private_key: str
+) -> None:
     with pytest.raises(SalesforceAuthenticationFailed) as info:
         Salesforce(
             username="qa@talkqa.example",
@@ -132,7 +137,14 @@ def test_token_response_shape(sf_fake: FakeSalesforce, sf_http: responses.Reques
         auth=("3MVG9talkqa.consumer.key", "talkqa-consumer-secret"),
     )
     body = answer.json()
-    assert set(body) >= {"access_token", "instance_url", "id", "token_type", "issued_at", "signature"}
+    assert set(body) >= {
+        "access_token",
+        "instance_url",
+        "id",
+        "token_type",
+        "issued_at",
+        "signature",
+    }
     assert body["instance_url"] == sf_fake.instance_url and body["token_type"] == "Bearer"
 
 
@@ -160,8 +172,13 @@ def test_expired_sessions_make_the_client_log_in_again(
     assert sf_client.Contact.get(record_id)["LastName"] == "Nordmann"
     routes = [(c.route, c.status) for c in sf_fake.calls.since(mark)]
     assert routes == [
-        ("query", 401), ("login.soap", 200), ("query", 200), ("query", 200),
-        ("sobject.get", 401), ("login.soap", 200), ("sobject.get", 200),
+        ("query", 401),
+        ("login.soap", 200),
+        ("query", 200),
+        ("query", 200),
+        ("sobject.get", 401),
+        ("login.soap", 200),
+        ("sobject.get", 200),
     ]
 
 
