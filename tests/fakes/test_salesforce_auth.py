@@ -1,4 +1,4 @@
-"""Logins against FakeSalesforce: SOAP password, OAuth JWT and client credentials, re-login on 401."""
+"""Logins against FakeSalesforce: SOAP password, OAuth JWT, client credentials, re-login."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ CASES = [
         ["Nordmann"],
     ),
     (
-        "SELECT LastName FROM Contact WHERE (Phone = '111' OR Phone = '333') AND NOT LastName = 'x'",
+        "SELECT LastName FROM Contact WHERE (Phone = '111' OR Phone = '333') AND NOT Phone = 'x'",
         ["Nordmann", "O'Brien"],
     ),
     (
