@@ -70,7 +70,8 @@ def read_raw(text: str, source: str) -> RawDocument:
     index = 0
     while index < len(lines):
         index, title = _read_block(lines, index, source, builder, title)
-    return RawDocument(source, title, builder.finish(), len(lines))
+    # The last line with text, so "no flows" points into the file, not past its end.
+    return RawDocument(source, title, builder.finish(), max(1, len(text.rstrip().splitlines())))
 
 
 def _read_block(
