@@ -55,6 +55,10 @@ T = TypeVar("T")
 
 COLLECTION_LIMIT = 200  # records per sObject Collections request (Salesforce's cap)
 FIRST_VERSION_WITHOUT_SOAP_LOGIN = 65.0
+# SOAP fault codes and OAuth errors (RFC 6749 §5.2, §4.1.2.1) that mean "not now" rather than "no".
+TRANSIENT_LOGIN_CODES = frozenset(
+    {"SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION", "server_error", "temporarily_unavailable"}
+)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _DATA_PATH = re.compile(r"/services/data/v[0-9.]+/(?P<rest>.*)")
 
@@ -201,7 +205,7 @@ class SalesforceConnector:
         text = self._redactor.text(
             f"Salesforce login as {_who(self.settings.login)} failed: {reason}"
         )
-        if status in TRANSIENT_STATUSES:
+        if _transient_login_failure(status, exc.code):
             return RetriableError(text, retry_after=self._retry_after())
         return AuthenticationError(text)
 
@@ -356,6 +360,14 @@ def _check_login(login: SalesforceLogin, version: str) -> None:
             "Salesforce client credentials need the org's My Domain "
             f"(e.g. 'mycompany--qa.sandbox.my'), not {login.domain or 'an empty domain'!r}"
         )
+
+
+def _transient_login_failure(status: int | None, code: str | int | None) -> bool:
+    # SOAP answers every login fault with HTTP 500, a wrong password included, so the fault code
+    # decides; simple-salesforce puts the status there when the body was not a SOAP fault.
+    if isinstance(code, str):
+        return code in TRANSIENT_LOGIN_CODES or (status in TRANSIENT_STATUSES and status != 500)
+    return status in TRANSIENT_STATUSES or code in TRANSIENT_STATUSES
 
 
 def _login_kwargs(login: SalesforceLogin) -> dict[str, Any]:
