@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -76,6 +77,6 @@ def test_crmoffice_over_loopback(nap: Nap) -> None:
         server.shutdown()
 
 
-def _address(server_address: tuple[str | bytes | bytearray, int]) -> str:
+def _address(server_address: tuple[Any, ...]) -> str:
     host, port = server_address[0], server_address[1]
     return f"http://{host!s}:{port}"
