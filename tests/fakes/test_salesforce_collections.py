@@ -1,0 +1,111 @@
+"""sObject Collections through restful('composite/sobjects', ...): per-record results, allOrNone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from harness.fakes.faults import FaultKind
+from harness.fakes.salesforce import FakeSalesforce
+
+
+def _contacts(*last_names: str) -> list[dict[str, Any]]:
+    return [{"attributes": {"type": "Contact"}, "LastName": name} for name in last_names]
+
+
+def _post(client: Salesforce, records: list[dict[str, Any]], all_or_none: bool) -> Any:
+    body = {"allOrNone": all_or_none, "records": records}
+    return client.restful("composite/sobjects", method="POST", json=body)
+
+
+def test_create_with_one_invalid_record(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    results = _post(sf_client, _contacts("A", "x" * 81, "C"), all_or_none=False)
+    assert [r["success"] for r in results] == [True, False, True]
+    assert results[1] == {
+        "success": False,
+        "errors": [
+            {
+                "statusCode": "STRING_TOO_LONG",
+                "message": f"Last Name: data value too large: {'x' * 81} (max length=80)",
+                "fields": ["LastName"],
+            }
+        ],
+    }
+    assert sorted(r["LastName"] for r in sf_fake.records("Contact")) == ["A", "C"]
+    assert sf_fake.calls.count(route="composite.sobjects.post") == 1
+
+
+def test_all_or_none_rolls_back(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    results = _post(sf_client, _contacts("A", "x" * 81, "C"), all_or_none=True)
+    codes = [r["errors"][0]["statusCode"] for r in results]
+    assert codes == [
+        "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+        "STRING_TOO_LONG",
+        "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    ]
+    assert sf_fake.records("Contact") == []
+
+
+def test_injected_record_failure(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    sf_fake.faults.inject("composite.sobjects.*", FaultKind.RECORD_FAILURE, record_index=1)
+    results = _post(sf_client, _contacts("A", "B", "C"), all_or_none=False)
+    assert [r["success"] for r in results] == [True, False, True]
+    assert results[1]["errors"][0]["statusCode"] == "UNABLE_TO_LOCK_ROW"
+    assert results[1]["errors"][0]["message"].startswith("unable to obtain exclusive access")
+
+    ids = [r["id"] for r in results if r["success"]]
+    sf_fake.faults.inject(
+        "composite.sobjects.patch",
+        FaultKind.RECORD_FAILURE,
+        record_index=0,
+        error_code="FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        message="blocked by a rule",
+    )
+    updates = [{"attributes": {"type": "Contact"}, "id": i, "Phone": "9"} for i in ids]
+    body = {"allOrNone": True, "records": updates}
+    results = sf_client.restful("composite/sobjects", method="PATCH", json=body)
+    assert [r["errors"][0]["statusCode"] for r in results] == [
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    ]
+    assert [r["Phone"] for r in sf_fake.records("Contact")] == [None, None]
+
+
+def test_update_and_delete(sf_client: Salesforce, sf_fake: FakeSalesforce) -> None:
+    ids = [sf_fake.insert("Contact", {"LastName": n}) for n in ("A", "B")]
+    before = sf_fake.get("Contact", ids[0])
+    sf_fake.clock.advance(seconds=1)  # type: ignore[attr-defined]
+    updates = [{"attributes": {"type": "Contact"}, "id": i, "Phone": "9"} for i in ids]
+    updates.append({"attributes": {"type": "Contact"}, "Phone": "9"})
+    results = sf_client.restful(
+        "composite/sobjects", method="PATCH", json={"allOrNone": False, "records": updates}
+    )
+    assert [r["success"] for r in results] == [True, True, False]
+    assert results[2]["errors"][0]["statusCode"] == "MISSING_ARGUMENT"
+    after = sf_fake.get("Contact", ids[0])
+    assert after is not None and before is not None
+    assert after["Phone"] == "9" and after["SystemModstamp"] > before["SystemModstamp"]
+
+    results = sf_client.restful(
+        "composite/sobjects",
+        method="DELETE",
+        params={"ids": ",".join([*ids, ids[0]]), "allOrNone": "false"},
+    )
+    assert [r["success"] for r in results] == [True, True, False]
+    assert results[2]["errors"][0]["statusCode"] == "ENTITY_IS_DELETED"
+    assert sf_fake.records("Contact") == []
+
+
+def test_more_than_200_records_is_a_bad_request(sf_client: Salesforce) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as info:
+        _post(sf_client, _contacts(*[f"P{n}" for n in range(201)]), all_or_none=False)
+    assert info.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+
+
+def test_record_without_type_or_with_id(sf_client: Salesforce) -> None:
+    records = [{"LastName": "A"}, {"attributes": {"type": "Contact"}, "id": "003RO0000000001AAA"}]
+    results = _post(sf_client, records, all_or_none=False)
+    assert [r["errors"][0]["statusCode"] for r in results] == ["INVALID_TYPE", "INVALID_FIELD"]
