@@ -104,11 +104,21 @@ class Route:
 
 
 class FakeService(Protocol):
-    name: str
-    hosts: tuple[str, ...]
-    faults: FaultPlan
-    calls: CallLog
-    clock: Clock
+    # Read-only properties, so a fake may keep them as plain attributes or compute them.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def hosts(self) -> tuple[str, ...]: ...
+
+    @property
+    def faults(self) -> FaultPlan: ...
+
+    @property
+    def calls(self) -> CallLog: ...
+
+    @property
+    def clock(self) -> Clock: ...
 
     @property
     def routes(self) -> Sequence[Route]: ...
