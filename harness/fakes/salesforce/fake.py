@@ -148,13 +148,18 @@ class FakeSalesforce:
 
     # --- a person in the UI ---------------------------------------------------------------
 
+    def _when(self, at: datetime | None) -> datetime:
+        if at is not None and at.tzinfo is None:
+            raise ValueError(f"a timezone-aware time is needed, got naive {at.isoformat()}")
+        return at or self.clock.now()
+
     def insert(self, sobject: str, fields: dict[str, Any], *, at: datetime | None = None) -> str:
         with self._org.lock:
             meta = self._meta(sobject)
             if not meta.createable:
                 raise ValueError(f"{meta.name} records cannot be created")
             values = self._validated(meta, fields, creating=True)
-            return self._org.store.create(meta, values, at=at or self.clock.now())
+            return self._org.store.create(meta, values, at=self._when(at))
 
     def ui_edit(
         self, sobject: str, record_id: str, fields: dict[str, Any], *, at: datetime | None = None
@@ -163,12 +168,12 @@ class FakeSalesforce:
             meta = self._meta(sobject)
             record = self._record(meta, record_id)
             values = self._validated(meta, fields, creating=False)
-            self._org.store.update(meta, record, values, at=at or self.clock.now())
+            self._org.store.update(meta, record, values, at=self._when(at))
 
     def ui_delete(self, sobject: str, record_id: str, *, at: datetime | None = None) -> None:
         with self._org.lock:
             record = self._record(self._meta(sobject), record_id)
-            self._org.store.delete(record, at=at or self.clock.now())
+            self._org.store.delete(record, at=self._when(at))
 
     def get(
         self, sobject: str, record_id: str, *, include_deleted: bool = False
