@@ -1,7 +1,7 @@
 """Render one flow of a DataflowSpec as a Gherkin feature (pure text, no files).
 
-    text = render_feature(spec, spec.flows[2], header=("# generated ...",))
-    text.splitlines()[...]  # 'Feature: Salesforce Contact to Crmoffice Contacts', ...
+    feature = render_feature(spec, spec.flows[2], header=("# GENERATED ...",))
+    feature.file_name  # 'salesforce_contact_to_crmoffice_contacts.feature'; feature.text
 
 The scenarios follow the checklist in shared/SYNC-SEMANTICS.md: one linked record per source
 record, each listed property in both directions, link persistence, edit anywhere, conflicts and

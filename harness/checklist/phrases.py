@@ -1,5 +1,4 @@
-"""Every step phrase the checklist's feature files use: one place for the generator, STEPS.md
-and the step definitions still to be written.
+"""Every step phrase the checklist's feature files use, for the generator and the step definitions.
 
     RECORD_WITH.text(source="Salesforce", object="Contact", property="FirstName", value="Åse")
     re.fullmatch(RECORD_WITH.regex, 'a Salesforce Contact with FirstName "Åse"')  # a match

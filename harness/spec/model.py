@@ -1,7 +1,9 @@
 """The validated, frozen spec of one dataflow document: what the checklist is generated from.
 
-spec = load_spec(Path("fixtures/dataflows/salesforce-to-crmoffice.rst"))
-[flow.name for flow in spec.flows]  # ['Salesforce Customer to Crmoffice Contacts', ...]
+    spec = load_spec(Path("fixtures/dataflows/salesforce-to-crmoffice.rst"))
+    [flow.name for flow in spec.flows]  # ['Salesforce Customer to Crmoffice Contacts', ...]
+
+The spec holds no file path, so two copies of one document give equal specs.
 """
 
 from __future__ import annotations

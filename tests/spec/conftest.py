@@ -1,7 +1,9 @@
-"""Shared helpers for the spec tests: the document, a tweakable copy, the test contracts.
+"""The `write_document` fixture: an edited copy of the document in a temp working directory.
 
-def test_x(write_document): path = write_document(lambda text: text.replace("A", "B"))
-load_spec(path, TEST_CONTRACTS)  # errors then read "x.rst:<line>: ..."
+    def test_x(write_document): path = write_document(lambda text: text.replace("A", "B"))
+    load_spec(path, TEST_CONTRACTS)  # errors then read "x.rst:<line>: ..."
+
+Paths in error messages are shown as given, so a relative x.rst keeps expected messages short.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Paths the spec tests share: the document, the shared seed, the small test contracts.
 
-from spec_helpers import DOCUMENT, TEST_CONTRACTS
-load_spec(DOCUMENT, TEST_CONTRACTS)
+    from spec_helpers import DOCUMENT, TEST_CONTRACTS
+    load_spec(DOCUMENT, TEST_CONTRACTS)
+
+A module of its own (not conftest) so test files can import it by a name no other folder uses.
 """
 
 from __future__ import annotations

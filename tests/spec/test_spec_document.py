@@ -1,6 +1,9 @@
 """The project's copy of the dataflow document parses to the spec the checklist expects.
 
-.venv/bin/pytest tests/spec -q
+    .venv/bin/pytest tests/spec -q
+    .venv/bin/pytest tests/spec -q -k seed   # the shared seed, skipped with a reason if absent
+
+Contract checks use the small files in tests/spec/data unless a test says otherwise.
 """
 
 from __future__ import annotations

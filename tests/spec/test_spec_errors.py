@@ -1,6 +1,9 @@
 """Every way the document can be wrong gives one exact message: file, line, found, expected.
 
-.venv/bin/pytest tests/spec/test_spec_errors.py -q
+    .venv/bin/pytest tests/spec/test_spec_errors.py -q
+    .venv/bin/pytest tests/spec/test_spec_errors.py -q -k crmoffice
+
+Each test edits a copy of the real document, so the line numbers are the document's own.
 """
 
 from __future__ import annotations

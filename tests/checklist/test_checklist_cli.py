@@ -1,0 +1,167 @@
+"""`talkqa features generate|check` against the committed features and edited copies.
+
+    .venv/bin/pytest tests/checklist/test_checklist_cli.py -q
+    .venv/bin/talkqa features check fixtures/dataflows/salesforce-to-crmoffice.rst
+
+The check never writes: each test that points it at features/ compares a snapshot after.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from checklist_helpers import (
+    DOCUMENT,
+    DOCUMENT_NAME,
+    FEATURES,
+    REPO,
+    TEST_CONTRACT_ARGS,
+    run_cli,
+    snapshot,
+)
+
+CONTACT_FEATURE = "features/generated/salesforce_contact_to_crmoffice_contacts.feature"
+
+
+@pytest.fixture(autouse=True)
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated headers show paths relative to the working directory, as from `make`."""
+    monkeypatch.chdir(REPO)
+
+
+def edited_copy(tmp_path: Path, edit: Callable[[str], str]) -> Path:
+    copy = tmp_path / "salesforce-to-crmoffice.rst"
+    copy.write_text(edit(DOCUMENT.read_text(encoding="utf-8")), encoding="utf-8")
+    return copy
+
+
+def check_copy(copy: Path) -> tuple[int, str, str]:
+    before = snapshot(FEATURES)
+    result = run_cli(["features", "check", str(copy), *TEST_CONTRACT_ARGS])
+    assert snapshot(FEATURES) == before, "check must never write"
+    return result
+
+
+def test_committed_features_match_the_document() -> None:
+    code, out, err = run_cli(["features", "check", DOCUMENT_NAME])
+    assert (code, err) == (0, ""), out
+    assert out == f"3 feature files match {DOCUMENT_NAME}\n"
+
+
+def test_check_fails_with_a_diff_when_a_property_row_is_added(tmp_path: Path) -> None:
+    row = '   * - Email\n     - email\n     - "string"\n'
+    code, out, err = check_copy(edited_copy(tmp_path, lambda text: text.rstrip("\n") + "\n" + row))
+    assert code == 1
+    assert f"--- {CONTACT_FEATURE} (on disk)" in out
+    assert (
+        "+      | Email               | email              | string              | Åse Ødegård |"
+        in out
+    )
+    assert "does not match" in err and "talkqa features generate" in err
+
+
+def test_check_fails_with_a_diff_when_a_property_row_is_removed(tmp_path: Path) -> None:
+    row = '   * - MobilePhone\n     - mobilePhone\n     - "string"\n'
+    code, out, _ = check_copy(edited_copy(tmp_path, lambda text: text.replace(row, "")))
+    assert code == 1
+    assert (
+        "-      | MobilePhone         | mobilePhone        | string              | Åse Ødegård |"
+        in out
+    )
+
+
+def test_check_fails_with_a_diff_when_a_property_row_is_renamed(tmp_path: Path) -> None:
+    code, out, _ = check_copy(
+        edited_copy(tmp_path, lambda text: text.replace("* - Phone", "* - Email"))
+    )
+    assert code == 1
+    assert (
+        "-      | Phone               | directPhone        | string              | Åse Ødegård |"
+        in out
+    )
+    assert (
+        "+      | Email               | directPhone        | string              | Åse Ødegård |"
+        in out
+    )
+
+
+def test_bad_document_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    copy = edited_copy(tmp_path, lambda text: text.replace("- givenName", "- givenname"))
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "features", "check", str(copy)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"talkqa: {copy}:58: Crmoffice Contacts has no property 'givenname' in "
+        "fixtures/crmoffice-openapi.yaml; known: directPhone, familyName, givenName, mobilePhone"
+    ]
+
+
+def test_generate_exits_2_for_a_missing_document(tmp_path: Path) -> None:
+    code, out, err = run_cli(
+        ["features", "generate", str(tmp_path / "nope.rst"), "--out", str(tmp_path)]
+    )
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"talkqa: {tmp_path / 'nope.rst'}: no such file; expected a dataflow document (.rst)\n"
+    )
+    assert not (tmp_path / "generated").exists()
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    for out in (first, second, first):
+        assert run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])[0] == 0
+    assert snapshot(first) == snapshot(second)
+    assert sorted(snapshot(first)) == [
+        "generated/salesforce_contact_to_crmoffice_contacts.feature",
+        "generated/salesforce_customer_to_crmoffice_contacts.feature",
+        "generated/salesforce_product2_to_crmoffice_companies.feature",
+    ]
+
+
+def test_generate_into_features_reproduces_the_committed_files(tmp_path: Path) -> None:
+    out = tmp_path / "features"
+    run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
+    assert snapshot(out / "generated") == snapshot(FEATURES / "generated")
+
+
+def test_check_reports_missing_and_extra_files_and_ignores_others(tmp_path: Path) -> None:
+    out = tmp_path / "features"
+    run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
+    (out / "generated" / "salesforce_customer_to_crmoffice_contacts.feature").unlink()
+    (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
+    (out / "generated" / "hubspot_deal_to_crmoffice_deals.feature").write_text("another pair\n")
+    (out / "handwritten").mkdir()
+    (out / "handwritten" / "deletes.feature").write_text("by hand\n")
+    code, diff, _ = run_cli(["features", "check", DOCUMENT_NAME, "--out", str(out)])
+    assert code == 1
+    assert "--- /dev/null (missing)" in diff
+    assert "salesforce_customer_to_crmoffice_contacts.feature (from the document)" in diff
+    assert "+++ /dev/null (extra)" in diff and "-old" in diff
+    assert "hubspot_deal" not in diff and "handwritten" not in diff
+
+
+def test_generate_removes_stale_files_of_its_pair_only(tmp_path: Path) -> None:
+    out = tmp_path / "features"
+    (out / "generated").mkdir(parents=True)
+    (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
+    (out / "generated" / "hubspot_deal_to_crmoffice_deals.feature").write_text("another pair\n")
+    code, stdout, _ = run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
+    assert code == 0
+    assert "removed" in stdout
+    assert not (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").exists()
+    assert (
+        out / "generated" / "hubspot_deal_to_crmoffice_deals.feature"
+    ).read_text() == "another pair\n"
+    assert run_cli(["features", "check", DOCUMENT_NAME, "--out", str(out)])[0] == 0

@@ -1,0 +1,138 @@
+"""The feature files read as the checklist: known phrases only, declared tags, visible gaps.
+
+    .venv/bin/pytest tests/checklist/test_checklist_features.py -q
+    .venv/bin/pytest tests/checklist -q -k phrase
+
+Features are read with pytest-bdd's own parser, so outlines are checked row by row as run.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+
+import pytest
+from checklist_helpers import DOCUMENT, FEATURES, REPO
+from pytest_bdd.feature import get_features
+from pytest_bdd.parser import Feature, Scenario
+
+from harness.checklist.phrases import ALL_PHRASES
+from harness.spec import load_spec
+
+FEATURE_FILES = sorted(FEATURES.rglob("*.feature"))
+GENERATED = FEATURES / "generated"
+
+
+def rendered_scenarios(feature: Feature) -> Iterator[Scenario]:
+    """Each scenario, and each outline once per example row, as pytest-bdd will run it."""
+    for template in feature.scenarios.values():
+        contexts = [c for examples in template.examples for c in examples.as_contexts()]
+        for context in contexts or [{}]:
+            yield template.render(context)
+
+
+def all_steps() -> Iterator[tuple[str, str, str]]:
+    for feature in get_features([str(path) for path in FEATURE_FILES]):
+        for scenario in rendered_scenarios(feature):
+            for step in scenario.steps:
+                yield feature.rel_filename, step.type, step.name
+
+
+def test_every_step_matches_exactly_one_phrase() -> None:
+    problems = []
+    for where, keyword, text in all_steps():
+        matches = [
+            phrase.template
+            for phrase in ALL_PHRASES
+            if phrase.keyword.lower() == keyword and re.fullmatch(phrase.regex, text)
+        ]
+        if len(matches) != 1:
+            problems.append(f"{where}: {keyword} {text!r} matches {matches}")
+    assert not problems, "\n".join(problems)
+
+
+def test_generated_features_use_only_generated_phrases() -> None:
+    generated_only = [p for p in ALL_PHRASES if not p.handwritten_only]
+    for where, _, text in all_steps():
+        if where.startswith("generated"):
+            assert any(re.fullmatch(p.regex, text) for p in generated_only), (where, text)
+
+
+def test_every_phrase_is_used_and_listed_in_steps_md() -> None:
+    steps_md = (REPO / "harness" / "checklist" / "STEPS.md").read_text(encoding="utf-8")
+    used = {text for _, _, text in all_steps()}
+    for phrase in ALL_PHRASES:
+        assert f"`{phrase.template}`" in steps_md, phrase.template
+        assert any(re.fullmatch(phrase.regex, text) for text in used), f"unused: {phrase.template}"
+
+
+def test_every_tag_is_declared_as_a_marker() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = config["tool"]["pytest"]["ini_options"]["markers"]
+    declared = {marker.split(":")[0].strip() for marker in markers}
+    tags = set()
+    for feature in get_features([str(path) for path in FEATURE_FILES]):
+        tags |= feature.tags
+        for template in feature.scenarios.values():
+            tags |= template.tags
+    assert tags - declared == set()
+
+
+@pytest.mark.parametrize(
+    "flow", ["customer_to_crmoffice_contacts", "product2_to_crmoffice_companies"]
+)
+def test_flow_without_properties_says_so_twice(flow: str) -> None:
+    [feature] = get_features([str(GENERATED / f"salesforce_{flow}.feature")])
+    assert "NOTE: the document lists no properties for this flow." in feature.description
+    gap = [s for s in feature.scenarios.values() if "document-gap" in s.tags]
+    assert [step.name for step in gap[0].steps][
+        -1
+    ] == "the document lists no properties for this flow"
+    assert not any("property" in s.tags for s in feature.scenarios.values())
+
+
+def test_property_outlines_have_one_example_per_document_row() -> None:
+    spec = load_spec(DOCUMENT)
+    rows = [
+        (m.source_property, m.target_property, m.target_data_type) for m in spec.flows[2].properties
+    ]
+    [feature] = get_features([str(GENERATED / "salesforce_contact_to_crmoffice_contacts.feature")])
+    outlines = [s for s in feature.scenarios.values() if "property" in s.tags]
+    assert len(outlines) == 2
+    for outline in outlines:
+        [examples] = outline.examples
+        assert examples.example_params[:3] == [
+            "Salesforce property",
+            "Crmoffice property",
+            "Crmoffice data type",
+        ]
+        assert [tuple(row[:3]) for row in examples.examples] == rows
+
+
+def test_generated_files_name_document_hash_and_command() -> None:
+    spec, document = load_spec(DOCUMENT), "fixtures/dataflows/salesforce-to-crmoffice.rst"
+    for path in GENERATED.glob("*.feature"):
+        header = path.read_text(encoding="utf-8").splitlines()[:4]
+        assert header == [
+            "# GENERATED FILE. Do not edit by hand: change the dataflow document and regenerate.",
+            f"# Document: {document} ({spec.short_hash})",
+            f"# Generated by: talkqa features generate {document}",
+            f"# Checked by:   talkqa features check {document}",
+        ]
+
+
+def test_features_test_modules_only_call_scenarios_under_strict_xfail() -> None:
+    for name in ("test_generated.py", "test_handwritten.py"):
+        source = (FEATURES / name).read_text(encoding="utf-8")
+        assert (
+            'pytest.mark.xfail(strict=True, reason="step definitions not yet implemented")'
+            in source
+        )
+        assert "def " not in source
+
+
+def test_feature_files_have_no_trailing_whitespace() -> None:
+    for path in FEATURE_FILES:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert line == line.rstrip(), f"{path.relative_to(REPO)}:{number}"
