@@ -78,8 +78,20 @@ def _salesforce_fields(source: str, flow: FlowSpec, describe_dir: Path) -> froze
             f"{flow.source_system} object {flow.source_object!r} has no describe metadata "
             f"({path} not found); known: {known_list(known)}",
         )
-    describe = _load(path, json.loads)
-    return frozenset(str(field["name"]) for field in describe.get("fields", []))
+    return _field_names(path, _load(path, json.loads))
+
+
+def _field_names(path: Path, describe: dict[str, Any]) -> frozenset[str]:
+    fields = describe.get("fields")
+    names = (
+        [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+    if not names or not all(isinstance(name, str) for name in names):
+        raise BadSpecError(
+            f"{path}: found no field names; expected describe metadata "
+            '{"name": ..., "fields": [{"name": ..., "type": ...}, ...]}'
+        )
+    return frozenset(str(name) for name in names)
 
 
 def _crmoffice_properties(
@@ -87,7 +99,7 @@ def _crmoffice_properties(
 ) -> frozenset[str]:
     """The writable properties of the type's schema (read-only ones cannot be synced to)."""
     schema_name = singular(flow.target_type)
-    if schema_name not in schemas:
+    if not isinstance(schemas.get(schema_name), dict):
         raise located_error(
             source,
             flow.line,
@@ -96,7 +108,9 @@ def _crmoffice_properties(
         )
     properties = schemas[schema_name].get("properties", {})
     return frozenset(
-        name for name, definition in properties.items() if not definition.get("readOnly", False)
+        name
+        for name, definition in properties.items()
+        if not (isinstance(definition, dict) and definition.get("readOnly", False))
     )
 
 

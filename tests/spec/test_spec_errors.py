@@ -8,6 +8,7 @@ Each test edits a copy of the real document, so the line numbers are the documen
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -217,4 +218,15 @@ def test_bad_title(write_document: WriteDocument) -> None:
     assert message_for(path) == (
         "x.rst:2: found title 'Salesforce Crmoffice Flows'; "
         "expected '<Source> to <Target> Dataflow'"
+    )
+
+
+def test_describe_file_without_fields(write_document: WriteDocument) -> None:
+    Path("describe").mkdir()
+    for name in ("Customer", "Product2", "Contact"):
+        Path(f"describe/{name}.json").write_text(json.dumps({"name": name, "fields": {}}))
+    contracts = Contracts(Path("describe"), CONTRACT)
+    assert message_for(write_document(), contracts) == (
+        "describe/Customer.json: found no field names; expected describe metadata "
+        '{"name": ..., "fields": [{"name": ..., "type": ...}, ...]}'
     )
