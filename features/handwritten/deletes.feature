@@ -12,7 +12,7 @@ Feature: A delete on one side leaves the partner record untouched
     When the Salesforce Contact is deleted
     And the sync engine runs a cycle
     Then the linked Crmoffice Contacts record still exists, unchanged
-    And the link is marked as deleted in Salesforce
+    And the record deleted in Salesforce stays deleted
 
   @story-delete-in-salesforce
   Scenario: A Salesforce Contact deleted in Salesforce is not re-created
@@ -28,7 +28,7 @@ Feature: A delete on one side leaves the partner record untouched
     When the linked Crmoffice Contacts record is deleted
     And the sync engine runs a cycle
     Then the Salesforce Contact still exists, unchanged
-    And the link is marked as deleted in Crmoffice
+    And the record deleted in Crmoffice stays deleted
 
   @story-delete-in-crmoffice
   Scenario: A Crmoffice Contacts record deleted in Crmoffice is not re-created

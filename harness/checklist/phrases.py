@@ -186,9 +186,9 @@ SOURCE_UNCHANGED = _then(
     "the source record is there with the values it had before the delete",
     handwritten_only=True,
 )
-LINK_MARKED_DELETED = _then(
-    "the link is marked as deleted in {system}",
-    "the state store marks the pair: deleted on that side, not to be re-created",
+STAYS_DELETED = _then(
+    "the record deleted in {system} stays deleted",
+    "its system still answers that it is deleted: the sync did not re-create or restore it",
     handwritten_only=True,
 )
 DEAD_LETTERED = _then(

@@ -1,0 +1,42 @@
+// Allure 3 configuration for the talkqa sign-off report (`make qa` renders it).
+// Results come from allure-pytest-bdd in reports/allure-results; history accumulates in
+// reports/history.jsonl across runs on the same machine, so trends show run over run.
+import { defineConfig } from "allure";
+
+export default defineConfig({
+  name: "Salesforce to Crmoffice: QA checklist",
+  output: "reports/allure-report",
+  historyPath: "reports/history.jsonl",
+  historyLimit: 50,
+  plugins: {
+    awesome: {
+      options: {
+        reportName: "Salesforce to Crmoffice: QA checklist",
+        singleFile: false,
+        reportLanguage: "en",
+        groupBy: ["epic", "feature", "story"],
+      },
+    },
+  },
+  categories: {
+    rules: [
+      {
+        // A "then" step's assertion about the systems failed: the sync did not do what the
+        // dataflow document says. These block sign-off.
+        name: "Product defects: the sync differs from the document",
+        matchers: { statuses: ["failed"] },
+      },
+      {
+        // Anything else that stopped a scenario (a fake, a credential, the network, a bug in a
+        // step): the checklist could not judge the engine.
+        name: "Harness or environment errors: not a verdict on the sync",
+        matchers: { statuses: ["broken"] },
+      },
+      {
+        name: "Not run, with the reason stated",
+        matchers: { statuses: ["skipped"] },
+      },
+    ],
+  },
+  globalAttachments: ["reports/signoff.md"],
+});

@@ -1,0 +1,167 @@
+"""The checklist's own view of both systems, through their public APIs only.
+
+    sf = SalesforceQaClient.login(settings, session=requests.Session())
+    sf.create("Contact", {"LastName": "Nordmann"}); crm.get("contacts", 1001)
+
+These clients are deliberately separate from the engine's connectors: a "then" step that
+checked the systems through the engine's own code could share the engine's mistakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from simple_salesforce import Salesforce  # type: ignore[attr-defined]
+from simple_salesforce.exceptions import SalesforceError
+from simple_salesforce.format import format_soql
+
+from harness.connectors.settings import (
+    ClientCredentialsLogin,
+    CrmofficeSettings,
+    JwtLogin,
+    PasswordLogin,
+    SalesforceSettings,
+    SessionLogin,
+)
+from harness.errors import AuthenticationError, NotFoundError, TalkQAError
+
+
+class QaApiError(TalkQAError):
+    """A system refused a call the checklist made (the body says why)."""
+
+    def __init__(self, message: str, *, status: int, body: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class SalesforceQaClient:
+    def __init__(self, client: Salesforce) -> None:
+        self._sf = client
+
+    @classmethod
+    def login(
+        cls, settings: SalesforceSettings, *, session: requests.Session
+    ) -> SalesforceQaClient:
+        login = settings.login
+        common: dict[str, Any] = {"session": session, "version": settings.api_version}
+        try:
+            if isinstance(login, PasswordLogin):
+                client = Salesforce(username=login.username, password=login.password,
+                                    security_token=login.security_token, domain=login.domain,
+                                    **common)
+            elif isinstance(login, SessionLogin):
+                client = Salesforce(instance_url=login.instance_url,
+                                    session_id=login.session_id, **common)
+            elif isinstance(login, JwtLogin):
+                client = Salesforce(username=login.username, consumer_key=login.consumer_key,
+                                    privatekey=login.private_key, domain=login.domain, **common)
+            elif isinstance(login, ClientCredentialsLogin):
+                client = Salesforce(consumer_key=login.consumer_key,
+                                    consumer_secret=login.consumer_secret, domain=login.domain,
+                                    **common)
+            else:  # pragma: no cover - the union is closed
+                raise TypeError(login)
+        except SalesforceError as error:
+            raise AuthenticationError(f"Salesforce login refused ({error.status})") from None
+        return cls(client)
+
+    @property
+    def api_usage(self) -> str:
+        return repr(self._sf.api_usage)
+
+    def create(self, object_name: str, fields: Mapping[str, Any]) -> str:
+        result = self._call("POST", f"sobjects/{object_name}/", json=dict(fields))
+        return str(result["id"])
+
+    def update(self, object_name: str, record_id: str, fields: Mapping[str, Any]) -> None:
+        self._call("PATCH", f"sobjects/{object_name}/{record_id}", json=dict(fields))
+
+    def delete(self, object_name: str, record_id: str) -> None:
+        self._call("DELETE", f"sobjects/{object_name}/{record_id}")
+
+    def get(self, object_name: str, record_id: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"sobjects/{object_name}/{record_id}"))
+
+    def query(self, soql: str, **params: Any) -> list[dict[str, Any]]:
+        result = self._sf.query_all(format_soql(soql, **params) if params else soql)
+        return [dict(record) for record in result["records"]]
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            return self._sf.restful(path, method=method, **kwargs)
+        except SalesforceError as error:
+            if error.status == 404:
+                raise NotFoundError(f"Salesforce {path}: {error.content!r}") from None
+            raise QaApiError(
+                f"Salesforce {method} {path} answered {error.status}: {error.content!r}",
+                status=error.status, body=error.content,
+            ) from None
+
+
+class CrmofficeQaClient:
+    def __init__(self, settings: CrmofficeSettings, *, session: requests.Session) -> None:
+        self._settings = settings
+        self._session = session
+        self._token: str | None = None
+
+    def create(self, type_name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self._call("POST", f"/{type_name}", json=dict(fields)))
+
+    def update(self, type_name: str, record_id: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self._call("PATCH", f"/{type_name}/{record_id}", json=dict(fields)))
+
+    def delete(self, type_name: str, record_id: int) -> None:
+        self._call("DELETE", f"/{type_name}/{record_id}")
+
+    def get(self, type_name: str, record_id: int) -> dict[str, Any]:
+        return dict(self._call("GET", f"/{type_name}/{record_id}"))
+
+    def list_all(self, type_name: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": 1000}
+        while True:
+            page = self._call("GET", f"/{type_name}", params=params)
+            items.extend(page["items"])
+            if not page.get("nextCursor"):
+                return items
+            params["cursor"] = page["nextCursor"]
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        if response.status_code == 401:  # token expired: one fresh token, then give up
+            self._token = None
+            response = self._send(method, path, **kwargs)
+        if response.status_code == 404:
+            raise NotFoundError(f"Crmoffice {path}: {response.text}")
+        if response.status_code >= 300:
+            raise QaApiError(
+                f"Crmoffice {method} {path} answered {response.status_code}: {response.text}",
+                status=response.status_code, body=response.text,
+            )
+        return response.json() if response.content else None
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self._access_token()}"}
+        return self._session.request(
+            method, self._settings.base_url + path, headers=headers, timeout=30, **kwargs
+        )
+
+    def _access_token(self) -> str:
+        if self._token is None:
+            response = self._session.post(
+                self._settings.token_url,
+                data={"grant_type": "client_credentials", "client_id": self._settings.client_id,
+                      "client_secret": self._settings.client_secret,
+                      "scope": self._settings.scope},
+                timeout=30,
+            )
+            if response.status_code != 200:
+                raise AuthenticationError(
+                    f"Crmoffice token endpoint {self._settings.token_url} refused client "
+                    f"{self._settings.client_id!r} ({response.status_code})"
+                )
+            self._token = str(response.json()["access_token"])
+        return self._token

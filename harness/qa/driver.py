@@ -1,0 +1,277 @@
+"""One checklist scenario's world: make records, run the engine, read both systems back.
+
+    driver = ChecklistDriver(target, spec, engine_factory, tmp_path / "state.sqlite", log)
+    it = driver.create_source("Contact"); driver.run_cycle(); driver.target_record(it)
+
+The step definitions in steps/ are one line each over this class. Everything a "then" step
+looks at comes from the systems' APIs (harness.qa.clients); the engine is driven only through
+its SyncEngine protocol and its RunReport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from harness.engine import EngineContext, RunReport, SyncEngine
+from harness.errors import NotFoundError
+from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
+from harness.qa.evidence import ExchangeLog
+from harness.qa.factories import RecordFactory
+from harness.qa.observe import Observation, Observer, SourceHandle, api_type, resolve_links
+from harness.qa.targets import Target
+from harness.spec import DataflowSpec, FlowSpec
+
+EngineFactory = Callable[[EngineContext], SyncEngine]
+
+
+class ScenarioSkip(Exception):
+    """The scenario cannot be arranged on this target; the message is the stated reason."""
+
+
+@dataclass(frozen=True)
+class Cycle:
+    report: RunReport
+    before: Observation
+    after: Observation
+    writes: dict[str, int] | None  # write calls the systems received during the cycle
+
+
+class ChecklistDriver:
+    def __init__(
+        self,
+        target: Target,
+        spec: DataflowSpec,
+        engine_factory: EngineFactory,
+        state_path: Path,
+        exchanges: ExchangeLog,
+        factory: RecordFactory | None = None,
+        document_text: str = "",
+    ) -> None:
+        self.target = target
+        self.spec = spec
+        self.document_text = document_text
+        self.exchanges = exchanges
+        self.factory = factory or RecordFactory()
+        self._engine_factory = engine_factory
+        self._state_path = state_path
+        self.salesforce = SalesforceQaClient.login(
+            target.salesforce_settings(),
+            session=exchanges.instrument(target.new_session(), "checklist"),
+        )
+        self.crmoffice = CrmofficeQaClient(
+            target.crmoffice_settings(),
+            session=exchanges.instrument(target.new_session(), "checklist"),
+        )
+        # Salesforce stamps CreatedDate to the second; start one second early.
+        self.started = target.clock.now().replace(microsecond=0) - timedelta(seconds=1)
+        self.observer = Observer(spec, self.salesforce, self.crmoffice, self.started)
+        self.sources: list[SourceHandle] = []
+        self.cycles: list[Cycle] = []
+        self.flow: FlowSpec | None = None
+        self.findings: list[str] = []
+        self._engine: SyncEngine | None = None
+        self._edit_day: datetime | None = None
+
+    # --- the document ---------------------------------------------------------------------
+
+    def select_flow(self, name: str) -> FlowSpec:
+        for flow in self.spec.flows:
+            if flow.name == name:
+                self.flow = flow
+                return flow
+        known = ", ".join(f.name for f in self.spec.flows)
+        raise AssertionError(f"the document has no flow {name!r}; it has: {known}")
+
+    def spec_section(self, flow: FlowSpec) -> str:
+        """The document's own text for one flow, from its heading to the next flow's."""
+        lines = self.document_text.splitlines()
+        later = [f.line for f in self.spec.flows if f.line > flow.line]
+        return "\n".join(lines[flow.line - 1 : (min(later) - 1) if later else None])
+
+    def flow_of(self, object_name: str) -> FlowSpec:
+        for flow in self.spec.flows:
+            if flow.source_object == object_name:
+                return flow
+        raise AssertionError(f"the document has no flow from Salesforce {object_name}")
+
+    # --- making records ---------------------------------------------------------------------
+
+    def create_source(
+        self, object_name: str, values: dict[str, Any] | None = None, *, role: str = "it"
+    ) -> SourceHandle:
+        fields = self.factory.salesforce(object_name, **(values or {}))
+        if object_name == "Customer" and "PartyId" not in fields:
+            # Customer.PartyId points at an Individual, which its docs call required.
+            fields["PartyId"] = self.salesforce.create(
+                "Individual", self.factory.salesforce("Individual")
+            )
+        record_id = self.salesforce.create(object_name, fields)
+        handle = SourceHandle(role, object_name, record_id, self.flow_of(object_name), fields)
+        self.sources.append(handle)
+        return handle
+
+    def create_target(self, type_name: str, values: dict[str, Any]) -> int:
+        kind = api_type(type_name)
+        return int(self.crmoffice.create(kind, self.factory.crmoffice(kind, **values))["id"])
+
+    def source(self, object_name: str | None = None, role: str = "it") -> SourceHandle:
+        for handle in self.sources:
+            if handle.role == role and object_name in (None, handle.object_name):
+                return handle
+        made = ", ".join(f"{h.role} {h.object_name}" for h in self.sources) or "none"
+        raise LookupError(f"the scenario made no {role} {object_name or 'record'}; made: {made}")
+
+    def link(self, handle: SourceHandle) -> int:
+        self.run_cycle()
+        if handle.link is None:
+            raise AssertionError(
+                f"after a cycle, Salesforce {handle.object_name} {handle.record_id} has"
+                f" {len(handle.candidates)} Crmoffice {handle.target_type} records, expected 1"
+            )
+        return handle.link
+
+    # --- the engine -------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> SyncEngine:
+        if self._engine is None:
+            context = EngineContext(
+                salesforce=self.target.salesforce_settings(),
+                crmoffice=self.target.crmoffice_settings(),
+                state_path=self._state_path,
+                session_factory=lambda: self.exchanges.instrument(self.target.new_session()),
+                clock=self.target.clock,
+            )
+            self._engine = self._engine_factory(context)
+        return self._engine
+
+    def run_cycle(self) -> Cycle:
+        engine = self.engine
+        before = self.observe()
+        writes_before = self.target.write_calls()
+        report = engine.run_cycle()
+        writes_after = self.target.write_calls()
+        after = self.observe()
+        writes = (
+            {k: writes_after[k] - writes_before[k] for k in writes_after}
+            if writes_before is not None and writes_after is not None
+            else None
+        )
+        cycle = Cycle(report, before, after, writes)
+        self.cycles.append(cycle)
+        resolve_links(self.sources, before, after)
+        return cycle
+
+    def restart(self) -> None:
+        self.engine.restart()
+
+    def reset_watermarks(self) -> None:
+        self.engine.reset_watermarks()
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+    @property
+    def last_cycle(self) -> Cycle:
+        if not self.cycles:
+            raise LookupError("no cycle has run in this scenario")
+        return self.cycles[-1]
+
+    # --- edits by a person ------------------------------------------------------------------
+
+    def edit(self, system: str, prop: str, value: Any, at: str | None = None) -> None:
+        handle = self.source()
+        object_name, record_id = self._record_in(system, handle)
+        if at is None:
+            self._write(system, object_name, record_id, {prop: value})
+            return
+        moment = self._edit_time(at)
+        if not self.target.edit_at(system, object_name, record_id, {prop: value}, moment):
+            raise ScenarioSkip(
+                f"{self.target.name}: a real {system} stamps edits with its own clock, so an edit"
+                f" at a chosen time ({at}) cannot be arranged"
+            )
+
+    def delete(self, system: str) -> None:
+        handle = self.source()
+        object_name, record_id = self._record_in(system, handle)
+        handle.at_delete = {side: self.read(side, handle) for side in ("Salesforce", "Crmoffice")}
+        if system == "Salesforce":
+            self.salesforce.delete(object_name, record_id)
+        else:
+            self.crmoffice.delete(object_name, int(record_id))
+
+    def _record_in(self, system: str, handle: SourceHandle) -> tuple[str, str]:
+        if system == "Salesforce":
+            return handle.object_name, handle.record_id
+        if handle.link is None:
+            raise AssertionError(f"{handle.object_name} {handle.record_id} has no linked record")
+        return handle.target_type, str(handle.link)
+
+    def _write(self, system: str, object_name: str, record_id: str, values: dict[str, Any]) -> None:
+        if system == "Salesforce":
+            self.salesforce.update(object_name, record_id, values)
+        else:
+            self.crmoffice.update(object_name, int(record_id), values)
+
+    def _edit_time(self, clock_time: str) -> datetime:
+        """A time of day on one day after everything the scenario did so far (order is all)."""
+        if self._edit_day is None:
+            now = self.target.clock.now()
+            self._edit_day = datetime.combine(now.date() + timedelta(days=1), time(), now.tzinfo)
+        hours, minutes, seconds = (int(part) for part in clock_time.split(":"))
+        return self._edit_day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+    # --- reading back -----------------------------------------------------------------------
+
+    def observe(self) -> Observation:
+        return self.observer.observe(self.target.clock.now())
+
+    def read(self, system: str, handle: SourceHandle) -> dict[str, Any]:
+        """The record as its system returns it now; raises NotFoundError when it is gone."""
+        if system == "Salesforce":
+            return self.salesforce.get(handle.object_name, handle.record_id)
+        if handle.link is None:
+            raise AssertionError(
+                f"Salesforce {handle.object_name} {handle.record_id} has no single linked"
+                f" Crmoffice record (the cycle made {handle.candidates})"
+            )
+        return self.crmoffice.get(handle.target_type, handle.link)
+
+    def exists(self, system: str, handle: SourceHandle) -> bool:
+        try:
+            self.read(system, handle)
+        except NotFoundError:
+            return False
+        return True
+
+    def evidence(self) -> dict[str, Any]:
+        """What the report shows for this scenario: records, links and every RunReport."""
+        first = self.cycles[0].before if self.cycles else None
+        return {
+            "sources": [
+                {"role": h.role, "object": h.object_name, "id": h.record_id,
+                 "linked": {"type": h.target_type, "ids": h.candidates}}
+                for h in self.sources
+            ],
+            "before": _observation(first),
+            "after": _observation(self.observe()),
+            "run_reports": [cycle.report.to_dict() for cycle in self.cycles],
+            "write_calls_per_cycle": [cycle.writes for cycle in self.cycles],
+            "findings": self.findings,
+        }
+
+
+def _observation(observation: Observation | None) -> dict[str, Any] | None:
+    if observation is None:
+        return None
+    return {
+        "at": observation.at.isoformat(),
+        "salesforce": dict(observation.salesforce),
+        "crmoffice": {f"{kind}/{rid}": rec for (kind, rid), rec in observation.crmoffice.items()},
+    }

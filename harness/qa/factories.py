@@ -1,0 +1,96 @@
+"""Made-up records for the checklist: Norwegian, English and French names, real-looking phones.
+
+    factory = RecordFactory(seed=7)
+    factory.salesforce("Contact")   # {'FirstName': 'Grethe', 'LastName': 'Bjørnstad-4F2A', ...}
+
+Every value carries a short unique suffix where the field allows, so two records of one run
+never look alike (the checklist finds a linked record by its values), and none equals the
+sample values the scenarios write ("Åse Ødegård", "Bjørn Ærø"), so an edit is always a change.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from faker import Faker
+
+LOCALES = ("no_NO", "en_GB", "fr_FR")
+# Values the generated scenarios write; a made-up value must never equal one of them.
+SCENARIO_VALUES = frozenset({"Åse Ødegård", "Bjørn Ærø"})
+# Salesforce field lengths (fixtures/salesforce/describe); Crmoffice allows more for each.
+MAX_LENGTHS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40, "Name": 255}
+
+
+class RecordFactory:
+    def __init__(self, seed: int | None = None) -> None:
+        self._faker = Faker(list(LOCALES))
+        if seed is not None:
+            self._faker.seed_instance(seed)
+        self._serial = itertools.count(1)
+
+    def unique(self, text: str, field: str = "Name") -> str:
+        suffix = f"-{next(self._serial):03d}{self._faker.hexify('^^')}"
+        limit = MAX_LENGTHS.get(field, 80)
+        value = text[: limit - len(suffix)] + suffix
+        assert value not in SCENARIO_VALUES
+        return value
+
+    def salesforce(self, object_name: str, **overrides: Any) -> dict[str, Any]:
+        builders = {
+            "Contact": self._contact,
+            "Individual": self._individual,
+            "Customer": self._customer,
+            "Product2": self._product,
+        }
+        if object_name not in builders:
+            raise ValueError(
+                f"no factory for Salesforce {object_name}; known: {', '.join(sorted(builders))}"
+            )
+        return {**builders[object_name](), **overrides}
+
+    def crmoffice(self, type_name: str, **overrides: Any) -> dict[str, Any]:
+        if type_name == "contacts":
+            values = {
+                "givenName": self._faker.first_name(),
+                "familyName": self.unique(self._faker.last_name(), "LastName"),
+                "mobilePhone": self._phone(),
+                "directPhone": self._phone(),
+            }
+        elif type_name == "companies":
+            values = {"name": self.unique(self._faker.company())}
+        else:
+            raise ValueError(f"no factory for Crmoffice {type_name}; known: companies, contacts")
+        return {**values, **overrides}
+
+    def text_of_length(self, length: int) -> str:
+        """A readable value of exactly `length` characters, with letters outside ASCII."""
+        base = "Æøå Ünïcödé "
+        return (base * (length // len(base) + 1))[:length]
+
+    def _contact(self) -> dict[str, Any]:
+        return {
+            "FirstName": self._faker.first_name(),
+            "LastName": self.unique(self._faker.last_name(), "LastName"),
+            "MobilePhone": self._phone(),
+            "Phone": self._phone(),
+        }
+
+    def _individual(self) -> dict[str, Any]:
+        return {
+            "FirstName": self._faker.first_name(),
+            "LastName": self.unique(self._faker.last_name(), "LastName"),
+        }
+
+    def _customer(self) -> dict[str, Any]:
+        # PartyId (the Individual) is filled in by whoever creates the Customer.
+        return {"Name": self.unique(self._faker.name())}
+
+    def _product(self) -> dict[str, Any]:
+        return {
+            "Name": self.unique(self._faker.catch_phrase()),
+            "ProductCode": self._faker.bothify("TQA-####-??").upper(),
+        }
+
+    def _phone(self) -> str:
+        return str(self._faker["no_NO"].phone_number())

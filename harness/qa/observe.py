@@ -1,0 +1,166 @@
+"""What both systems hold for one scenario, read through their APIs, and which record is whose.
+
+    observation = observer.observe()             # before and after every cycle
+    resolve_links(sources, before, after, spec)  # which new target record belongs to which source
+
+A scenario's records are the Salesforce records it made (or that appeared since it began) and
+the Crmoffice records that were not there when it began. No engine state is consulted: a link
+is what the systems show (the target record a cycle created for a source record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
+from harness.spec import DataflowSpec, FlowSpec
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """Empty string and null are the same value (SYNC-SEMANTICS: no flip-flop between them)."""
+    return (left or None) == (right or None)
+
+
+def api_type(document_type: str) -> str:
+    """The Crmoffice API path of a document type name: 'Contacts' -> 'contacts'."""
+    return document_type.lower()
+
+
+@dataclass
+class SourceHandle:
+    """A Salesforce record the scenario made, and what the systems show of its link."""
+
+    role: str  # "it", "other", or "before-onboarding"
+    object_name: str
+    record_id: str
+    flow: FlowSpec
+    created_values: dict[str, Any]
+    candidates: list[int] = field(default_factory=list)  # target records its first cycle made
+    resolved: bool = False
+    at_delete: dict[str, dict[str, Any]] | None = None  # both sides, just before a delete
+
+    @property
+    def target_type(self) -> str:
+        return api_type(self.flow.target_type)
+
+    @property
+    def link(self) -> int | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    def identifying_values(self) -> dict[str, Any]:
+        """Target property -> value, per the document's table, for the values it was made with."""
+        return {
+            row.target_property: self.created_values[row.source_property]
+            for row in self.flow.properties
+            if self.created_values.get(row.source_property)
+        }
+
+
+@dataclass(frozen=True)
+class Observation:
+    at: datetime
+    salesforce: Mapping[str, Mapping[str, Any]]  # record id -> record
+    crmoffice: Mapping[tuple[str, int], Mapping[str, Any]]  # (type, id) -> record
+
+    def crm_ids(self, type_name: str) -> set[int]:
+        return {record_id for (kind, record_id) in self.crmoffice if kind == type_name}
+
+    def stamps(self) -> dict[str, Any]:
+        return {
+            **{f"salesforce:{k}": v.get("SystemModstamp") for k, v in self.salesforce.items()},
+            **{f"crmoffice:{t}:{i}": v.get("updatedAt") for (t, i), v in self.crmoffice.items()},
+        }
+
+
+class Observer:
+    def __init__(
+        self,
+        spec: DataflowSpec,
+        salesforce: SalesforceQaClient,
+        crmoffice: CrmofficeQaClient,
+        since: datetime,
+    ) -> None:
+        self._spec = spec
+        self._salesforce = salesforce
+        self._crmoffice = crmoffice
+        self._since = since
+        self._baseline = {kind: self._crm_ids(kind) for kind in self.target_types()}
+
+    def target_types(self) -> list[str]:
+        return sorted({api_type(flow.target_type) for flow in self._spec.flows})
+
+    def source_objects(self) -> list[str]:
+        return sorted({flow.source_object for flow in self._spec.flows})
+
+    def observe(self, at: datetime) -> Observation:
+        return Observation(at, self._salesforce_records(), self._crmoffice_records())
+
+    def _salesforce_records(self) -> dict[str, dict[str, Any]]:
+        records: dict[str, dict[str, Any]] = {}
+        for object_name in self.source_objects():
+            fields = ["Id", "CreatedDate", "SystemModstamp", *self._mapped_fields(object_name)]
+            columns = ", ".join(dict.fromkeys(fields))
+            soql = f"SELECT {columns} FROM {object_name} WHERE CreatedDate >= {{since}}"
+            for record in self._salesforce.query(soql, since=self._since):
+                record.pop("attributes", None)
+                records[str(record["Id"])] = {"object": object_name, **record}
+        return records
+
+    def _mapped_fields(self, object_name: str) -> list[str]:
+        return [
+            row.source_property
+            for flow in self._spec.flows
+            if flow.source_object == object_name
+            for row in flow.properties
+        ]
+
+    def _crmoffice_records(self) -> dict[tuple[str, int], dict[str, Any]]:
+        return {
+            (kind, int(record["id"])): record
+            for kind in self.target_types()
+            for record in self._crmoffice.list_all(kind)
+            if int(record["id"]) not in self._baseline[kind]
+        }
+
+    def _crm_ids(self, kind: str) -> set[int]:
+        return {int(record["id"]) for record in self._crmoffice.list_all(kind)}
+
+
+def resolve_links(sources: Iterable[SourceHandle], before: Observation, after: Observation) -> None:
+    """Give each unresolved source the target records the cycle made for it.
+
+    One new source of a type owns every record the cycle made of that type. Several compete
+    for them by the values the document says they share (any one mapped value is enough, so a
+    wrong mapping of one property does not hide the link); a source without mapped values takes
+    what the others did not claim.
+    """
+    pending = [s for s in sources if not s.resolved and s.role != "before-onboarding"]
+    for kind in sorted({s.target_type for s in pending}):
+        new_ids = sorted(after.crm_ids(kind) - before.crm_ids(kind))
+        if not new_ids:
+            continue
+        competing = [s for s in pending if s.target_type == kind]
+        claimed: set[int] = set()
+        for source in competing:
+            if len(competing) == 1:
+                source.candidates = list(new_ids)
+            elif source.identifying_values():
+                source.candidates = [
+                    i for i in new_ids if _shares_a_value(after.crmoffice[(kind, i)], source)
+                ]
+                claimed.update(source.candidates)
+        for source in competing:
+            if len(competing) > 1 and not source.identifying_values():
+                source.candidates = [i for i in new_ids if i not in claimed]
+        for source in competing:
+            source.resolved = True
+
+
+def _shares_a_value(record: Mapping[str, Any], source: SourceHandle) -> bool:
+    return any(
+        value and same_value(record.get(prop), value)
+        for prop, value in source.identifying_values().items()
+    )

@@ -1,0 +1,44 @@
+"""Given steps: the records a scenario starts from (one line each over ChecklistDriver)."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers
+
+from harness.checklist import phrases
+from harness.qa.driver import ChecklistDriver
+
+
+@given(parsers.re(phrases.DOCUMENT_FLOW.regex))
+def document_flow(driver: ChecklistDriver, flow: str) -> None:
+    driver.select_flow(flow)
+
+
+@given(parsers.re(phrases.RECORD.regex))
+def record(driver: ChecklistDriver, source: str, object: str) -> None:
+    role = "it" if not driver.sources else object
+    driver.create_source(object, role=role)
+
+
+@given(parsers.re(phrases.RECORD_WITH.regex))
+def record_with(driver: ChecklistDriver, source: str, object: str, property: str,
+                value: str) -> None:
+    driver.create_source(object, {property: value})
+
+
+@given(parsers.re(phrases.LINKED_RECORD.regex))
+def linked_record(driver: ChecklistDriver, source: str, object: str, target: str,
+                  type: str) -> None:
+    role = "it" if not driver.sources else object
+    driver.link(driver.create_source(object, role=role))
+
+
+@given(parsers.re(phrases.PREEXISTING_SOURCE.regex))
+def preexisting_source(driver: ChecklistDriver, source: str, object: str, property: str,
+                       value: str) -> None:
+    driver.create_source(object, {property: value}, role="before-onboarding")
+
+
+@given(parsers.re(phrases.PREEXISTING_TARGET.regex))
+def preexisting_target(driver: ChecklistDriver, target: str, type: str, property: str,
+                       value: str) -> None:
+    driver.create_target(type, {property: value})

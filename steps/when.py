@@ -1,0 +1,59 @@
+"""When steps: cycles, restarts and edits by a person in either system."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_bdd import parsers, when
+
+from harness.checklist import phrases
+from harness.qa.driver import ChecklistDriver, ScenarioSkip
+
+
+@when(parsers.re(phrases.RUN_CYCLE.regex))
+@when(parsers.re(phrases.RUN_ANOTHER_CYCLE.regex))
+def run_cycle(driver: ChecklistDriver) -> None:
+    driver.run_cycle()
+
+
+@when(parsers.re(phrases.EDIT.regex))
+def edit(driver: ChecklistDriver, property: str, value: str, system: str) -> None:
+    driver.edit(system, property, value)
+
+
+@when(parsers.re(phrases.EDIT_AT.regex))
+def edit_at(driver: ChecklistDriver, property: str, value: str, system: str, time: str) -> None:
+    try:
+        driver.edit(system, property, value, at=time)
+    except ScenarioSkip as reason:
+        pytest.skip(str(reason))
+
+
+@when(parsers.re(phrases.EDIT_LENGTH.regex))
+def edit_length(driver: ChecklistDriver, property: str, length: str, system: str) -> None:
+    driver.edit(system, property, driver.factory.text_of_length(int(length)))
+
+
+@when(parsers.re(phrases.RESTART.regex))
+def restart(driver: ChecklistDriver) -> None:
+    driver.restart()
+
+
+@when(parsers.re(phrases.RESET_WATERMARKS.regex))
+def reset_watermarks(driver: ChecklistDriver) -> None:
+    driver.reset_watermarks()
+
+
+@when(parsers.re(phrases.CREATE_ANOTHER.regex))
+def create_another(driver: ChecklistDriver, source: str, object: str, property: str,
+                   value: str) -> None:
+    driver.create_source(object, {property: value}, role="other")
+
+
+@when(parsers.re(phrases.DELETE_SOURCE.regex))
+def delete_source(driver: ChecklistDriver, source: str, object: str) -> None:
+    driver.delete("Salesforce")
+
+
+@when(parsers.re(phrases.DELETE_TARGET.regex))
+def delete_target(driver: ChecklistDriver, target: str, type: str) -> None:
+    driver.delete("Crmoffice")
