@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "harness.fakes.commands",
     "harness.checklist.commands",
     "harness.engine.commands",
+    "harness.qa.commands",
 )
 
 

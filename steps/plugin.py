@@ -24,6 +24,7 @@ from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
 from harness.qa.labels import scenario_labels
 from harness.qa.report_env import write_environment
+from harness.qa.signoff import FINDING_ATTACHMENT
 from harness.qa.targets import MockTarget, Target
 from harness.redact import Redactor
 from harness.spec import DataflowSpec, load_spec
@@ -103,7 +104,7 @@ def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None
     evidence = redactor.data(checklist.evidence())
     for finding in checklist.findings:
         allure.attach(
-            finding, name="Finding for sign-off", attachment_type=allure.attachment_type.TEXT
+            finding, name=FINDING_ATTACHMENT, attachment_type=allure.attachment_type.TEXT
         )
     allure.attach(
         json.dumps(evidence, indent=2, ensure_ascii=False, default=str),

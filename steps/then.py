@@ -126,7 +126,7 @@ def no_properties(driver: ChecklistDriver) -> None:
     assert flow is not None, "no flow of the document was selected"
     assert flow.properties == (), f"the document lists {len(flow.properties)} properties"
     driver.findings.append(
-        f"Document gap: {flow.name} (line {flow.line}) lists no properties; only creation,"
+        f"{flow.name} (document line {flow.line}) lists no properties; only creation,"
         " link, no duplicates and no echo can be checked."
     )
 
@@ -138,7 +138,7 @@ def no_merge_criterion(driver: ChecklistDriver) -> None:
     section = driver.spec_section(flow)
     assert "merge" not in section.lower(), f"{flow.name} mentions a merge criterion"
     driver.findings.append(
-        f"Document finding: {flow.name} names no merge criterion, so records that exist in both"
+        f"{flow.name} names no merge criterion, so records that exist in both"
         " systems before onboarding are duplicated (Talk links them only by a merge criterion)."
     )
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from harness.checklist.gherkin import flow_tag
 from harness.spec import DataflowSpec, FlowSpec
 
 
@@ -19,10 +20,6 @@ class ScenarioLabels:
     features: tuple[str, ...]
     stories: tuple[str, ...]
     severity: str
-
-
-def flow_tag(flow: FlowSpec) -> str:
-    return f"flow-{flow.source_object.lower()}-to-{flow.target_type.lower()}"
 
 
 def flow_title(flow: FlowSpec) -> str:

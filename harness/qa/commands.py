@@ -1,0 +1,87 @@
+"""`talkqa signoff`: the sign-off summary of a checklist run, and the gate CI and `make qa` use.
+
+    talkqa signoff --results reports/allure-results --markdown reports/signoff.md
+    talkqa signoff --gate      # exit 1 when a checklist scenario failed or did not run
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.qa.signoff import (
+    SYMBOLS,
+    Summary,
+    attach_globally,
+    build_summary,
+    gate,
+    read_environment,
+    read_results,
+    render_markdown,
+)
+from harness.spec import load_spec
+
+DEFAULT_DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
+STYLE = {"passed": "green", "failed": "bold red", "broken": "yellow", "skipped": "cyan"}
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    signoff = subparsers.add_parser(
+        "signoff", help="sign-off summary of a checklist run (from its Allure results)"
+    )
+    signoff.add_argument("--document", type=Path, default=DEFAULT_DOCUMENT)
+    signoff.add_argument("--results", type=Path, default=Path("reports/allure-results"))
+    signoff.add_argument("--markdown", type=Path, help="also write the summary to this file")
+    signoff.add_argument("--report", help="path of the rendered report, printed at the end")
+    signoff.add_argument("--attach", action="store_true",
+                         help="add the summary to the results as a global Allure attachment")
+    signoff.add_argument("--quiet", action="store_true", help="print nothing (with --markdown)")
+    signoff.add_argument("--gate", action="store_true",
+                         help="exit 1 when a checklist scenario failed or did not run")
+    signoff.set_defaults(run=run_signoff)
+
+
+def run_signoff(args: argparse.Namespace) -> int:
+    results = read_results(args.results)
+    summary = build_summary(load_spec(args.document), results, read_environment(args.results))
+    markdown = render_markdown(summary)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown, "utf-8")
+    if args.attach:
+        attach_globally(args.results, markdown)
+    problems = gate(summary)
+    if args.quiet:
+        return 1 if (problems and args.gate) else 0
+    console = Console()
+    console.print(_table(summary))
+    for gap in summary.gaps:
+        console.print(f"[bold]Finding for sign-off:[/bold] {gap}")
+    for name, why in summary.not_run:
+        console.print(f"[cyan]Not run:[/cyan] {name}: {why}")
+    verdict = "; ".join(problems) if problems else "every checklist scenario ran and passed"
+    colour = "red" if problems else "green"
+    console.print(f"[bold {colour}]Verdict: {verdict}[/bold {colour}]")
+    console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
+    if args.report:
+        console.print(f"Report: {args.report}")
+    return 1 if (problems and args.gate) else 0
+
+
+def _table(summary: Summary) -> Table:
+    table = Table(title=f"Sign-off: {summary.spec.title}", title_justify="left")
+    for column in ("Checklist item", "Result", "Per property / rule"):
+        table.add_column(column)
+    area = None
+    for row in summary.rows:
+        if row.area != area:
+            area = row.area
+            table.add_row(f"[bold]{area}[/bold]", "", "", end_section=False)
+        style = STYLE.get(row.status, "")
+        table.add_row(f"  {row.item}", f"[{style}]{SYMBOLS.get(row.status, row.status)}[/]",
+                      row.detail)
+    return table

@@ -1,0 +1,247 @@
+"""The sign-off summary: every item of the dataflow document, its scenarios and their verdict.
+
+    summary = build_summary(load_spec(document), read_results(Path("reports/allure-results")))
+    print(render_markdown(summary)); problems = gate(summary)   # [] means the gate passes
+
+It reads allure-pytest-bdd's result files, so it judges exactly what the report shows. The
+expected checklist comes from the document itself (harness.checklist), so a scenario that
+silently failed to run is missing here, not quietly absent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.checklist.gherkin import flow_tag
+from harness.checklist.scenarios import Scenario, for_flow
+from harness.errors import ConfigError
+from harness.qa.labels import flow_title
+from harness.spec import DataflowSpec, FlowSpec
+
+FINDING_ATTACHMENT = "Finding for sign-off"  # the name steps/plugin.py attaches findings under
+SYMBOLS = {"passed": "✔ passed", "failed": "✘ FAILED", "broken": "⚠ broken",
+           "skipped": "○ skipped", "not run": "— not run", "unknown": "? unknown"}
+# Worst first: one failed example makes the whole item failed.
+SEVERITY_ORDER = ("failed", "broken", "not run", "unknown", "skipped", "passed")
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    status: str
+    tags: frozenset[str]
+    features: tuple[str, ...]
+    parameters: dict[str, str]
+    message: str
+    stop: int
+    findings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    area: str  # a flow's title, or "Beyond the document: <feature>"
+    item: str
+    status: str
+    detail: str = ""
+
+
+@dataclass
+class Summary:
+    spec: DataflowSpec
+    environment: dict[str, str]
+    rows: list[ItemRow] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    not_run: list[tuple[str, str]] = field(default_factory=list)
+    expected: int = 0  # scenarios the document's checklist has (outline rows counted)
+    ran: int = 0  # of those, how many produced a verdict (not skipped, not missing)
+    failed: list[Result] = field(default_factory=list)
+
+
+def read_results(results_dir: Path) -> list[Result]:
+    if not results_dir.is_dir():
+        raise ConfigError(f"no Allure results in {results_dir}; run the checklist first")
+    latest: dict[str, Result] = {}
+    for path in sorted(results_dir.glob("*-result.json")):
+        data = json.loads(path.read_text("utf-8"))
+        result = _result(data, results_dir)
+        key = str(data.get("historyId") or data.get("fullName") or path.name)
+        if key not in latest or latest[key].stop <= result.stop:  # a re-run supersedes
+            latest[key] = result
+    return list(latest.values())
+
+
+def read_environment(results_dir: Path) -> dict[str, str]:
+    path = results_dir / "environment.properties"
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text("utf-8").splitlines() if "=" in line)
+    return {k.replace("\\ ", " ").replace("\\:", ":"): v for k, v in pairs}
+
+
+def _result(data: dict[str, Any], results_dir: Path) -> Result:
+    labels = data.get("labels", [])
+    findings = tuple(
+        (results_dir / a["source"]).read_text("utf-8").strip()
+        for a in data.get("attachments", [])
+        if a.get("name") == FINDING_ATTACHMENT and (results_dir / a["source"]).exists()
+    )
+    return Result(
+        name=str(data.get("name", "")),
+        status=str(data.get("status") or "unknown"),
+        tags=frozenset(_label_values(labels, "tag")),
+        features=tuple(_label_values(labels, "feature")),
+        parameters={str(p["name"]): str(p["value"]) for p in data.get("parameters", [])},
+        message=str((data.get("statusDetails") or {}).get("message") or "").strip(),
+        stop=int(data.get("stop") or 0),
+        findings=findings,
+    )
+
+
+def _label_values(labels: list[dict[str, Any]], name: str) -> list[str]:
+    return [str(label["value"]) for label in labels if label.get("name") == name]
+
+
+def build_summary(
+    spec: DataflowSpec, results: Iterable[Result], environment: dict[str, str] | None = None
+) -> Summary:
+    results = list(results)
+    summary = Summary(spec, environment or {})
+    summary.failed = [r for r in results if r.status in ("failed", "broken")]
+    for flow in spec.flows:
+        summary.rows.extend(_flow_rows(flow, results, summary))
+        if not flow.properties:
+            summary.gaps.append(
+                f"{flow_title(flow)} (document line {flow.line}): the document lists no"
+                " properties, so only creation, link, no duplicates and no echo are checked."
+            )
+    summary.rows.extend(_beyond_document(results))
+    # The no-properties finding is already there, derived from the document itself.
+    findings = {f for r in results for f in r.findings if "lists no properties" not in f}
+    summary.gaps.extend(sorted(findings))
+    summary.not_run.extend(
+        (r.name, r.message or "no reason given") for r in results if r.status == "skipped"
+    )
+    return summary
+
+
+def _flow_rows(flow: FlowSpec, results: list[Result], summary: Summary) -> list[ItemRow]:
+    tag = flow_tag(flow)
+    mine = [r for r in results if tag in r.tags and "generated" in r.tags]
+    rows = []
+    for scenario in for_flow(flow):
+        story = next(t for t in scenario.tags if t.startswith("story-"))
+        found = sorted((r for r in mine if story in r.tags), key=_example_order(scenario))
+        expected = _expected_runs(scenario)
+        summary.expected += expected
+        for missing in range(max(0, expected - len(found))):
+            summary.not_run.append((f"{scenario.title} ({missing + 1})", "no result: never ran"))
+        summary.ran += sum(r.status != "skipped" for r in found[:expected])
+        status = _worst([r.status for r in found] + ["not run"] * (expected - len(found)))
+        rows.append(ItemRow(flow_title(flow), _item_title(story), status, _detail(found)))
+    return rows
+
+
+def _example_order(scenario: Scenario) -> Any:
+    """Sort an outline's results in the order of its Examples rows (the document's order)."""
+    rows = [dict(zip(scenario.examples[0], row, strict=True)) for row in scenario.examples[1:]]
+
+    def index(result: Result) -> int:
+        matches = [i for i, row in enumerate(rows) if row.items() <= result.parameters.items()]
+        return matches[0] if matches else len(rows)
+
+    return index
+
+
+def _expected_runs(scenario: Scenario) -> int:
+    return max(1, len(scenario.examples) - 1) if scenario.examples else 1
+
+
+def _item_title(story_tag: str) -> str:
+    return story_tag.removeprefix("story-").replace("-", " ").capitalize()
+
+
+def _detail(found: list[Result]) -> str:
+    """For outlines: the verdict per property row, e.g. 'FirstName ✔ · Phone ✘'."""
+    per_property = [
+        (r.parameters.get("Salesforce property") or r.parameters.get("rule"), r.status)
+        for r in found
+        if r.parameters
+    ]
+    return " · ".join(f"{name} {SYMBOLS[status][0]}" for name, status in per_property if name)
+
+
+def _beyond_document(results: list[Result]) -> list[ItemRow]:
+    """Hand-written items, one row per checklist item (story), worst verdict first."""
+    groups: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        if "handwritten" in result.tags:
+            story = next((t for t in sorted(result.tags) if t.startswith("story-")), "")
+            groups[story or result.name].append(result)
+    return [
+        ItemRow(
+            "Beyond the document",
+            _item_title(story),
+            _worst([r.status for r in found]),
+            f"{len(found)} scenario{'s' if len(found) > 1 else ''}",
+        )
+        for story, found in sorted(groups.items())
+    ]
+
+
+def _worst(statuses: list[str]) -> str:
+    if not statuses:
+        return "not run"
+    return min(statuses, key=lambda s: SEVERITY_ORDER.index(s) if s in SEVERITY_ORDER else 3)
+
+
+def gate(summary: Summary) -> list[str]:
+    """Why sign-off must not go ahead; empty when every checklist scenario ran and passed."""
+    problems = [f"{r.status}: {r.name}" for r in summary.failed]
+    if summary.ran < summary.expected:
+        problems.append(
+            f"only {summary.ran} of the document's {summary.expected} checklist scenarios ran"
+        )
+    return problems
+
+
+def render_markdown(summary: Summary) -> str:
+    spec = summary.spec
+    lines = [
+        f"# Sign-off: {spec.title}",
+        "",
+        f"Document generated {spec.generated:%Y-%m-%d %H:%M:%S}, sha256 {spec.content_hash[:16]}.",
+        *(f"- {key}: {value}" for key, value in summary.environment.items()),
+        "",
+        "| Area | Checklist item | Result | Per property |",
+        "|---|---|---|---|",
+        *(f"| {r.area} | {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
+          for r in summary.rows),
+        "",
+        "## Gaps in the document (findings for sign-off)",
+        *(f"- {gap}" for gap in summary.gaps or ["none"]),
+        "",
+        "## Not run, and why",
+        *(f"- {name}: {why}" for name, why in summary.not_run or [("none", "every scenario ran")]),
+        "",
+        "## Verdict",
+        *(f"- {p}" for p in gate(summary) or ["every checklist scenario ran and passed"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def attach_globally(results_dir: Path, markdown: str) -> None:
+    """Put the summary in the results as a global attachment (Allure's *-globals.json)."""
+    source = "talkqa-signoff-attachment.md"
+    (results_dir / source).write_text(markdown, "utf-8")
+    globals_file = {
+        "attachments": [{"name": "Sign-off summary", "source": source, "type": "text/markdown",
+                         "timestamp": int(time.time() * 1000)}],
+        "errors": [],
+    }
+    (results_dir / "talkqa-signoff-globals.json").write_text(json.dumps(globals_file), "utf-8")
