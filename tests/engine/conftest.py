@@ -16,10 +16,6 @@ from harness.engine.mapping import EngineMapping
 from .memory_apis import MemoryCrmofficeApi, MemorySalesforceApi
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than 20 s (call budgets at 10,000)")
-
-
 class Rig:
     """Two memory systems, a clock and the engines built over them."""
 
