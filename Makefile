@@ -1,14 +1,19 @@
-# The two front-door commands: `make qa` and `make test`. Each sets itself up on first use.
+# The two front-door commands: `make qa` and `make test`. Each sets itself up on first use:
+# a virtual environment with the Python packages, the pinned Allure 3 from npm and, for the
+# test that opens the rendered report, Debian's chromium.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 DOCUMENT := fixtures/dataflows/salesforce-to-crmoffice.rst
+RESULTS := reports/allure-results
+REPORT := reports/allure-report
 
-.PHONY: qa test setup clean
+.PHONY: qa test setup chromium clean
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) $(NODE_INSTALLED)
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +21,26 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-qa: $(INSTALLED)
-	$(BIN)/pytest features/
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-test: $(INSTALLED)
-	$(BIN)/pytest
+chromium:
+	@scripts/ensure-chromium >/dev/null
+
+# The checklist on the embedded fakes, the Allure report, and the sign-off summary. The run's
+# verdict is the gate's: it fails when a checklist scenario failed or did not run. History in
+# reports/history.jsonl is kept across runs, so the report shows trends.
+qa: $(INSTALLED) $(NODE_INSTALLED)
+	@rm -rf $(RESULTS) $(REPORT)
+	-$(BIN)/pytest features/ -q --alluredir=$(RESULTS)
+	@$(BIN)/talkqa signoff --results $(RESULTS) --document $(DOCUMENT) --markdown reports/signoff.md --attach --quiet
+	@npx --no-install allure generate $(RESULTS) > reports/allure-generate.log
+	@$(BIN)/talkqa signoff --results $(RESULTS) --document $(DOCUMENT) --gate --report $(REPORT)/index.html
+
+test: $(INSTALLED) $(NODE_INSTALLED) chromium
+	$(BIN)/talkqa features check $(DOCUMENT)
+	$(BIN)/pytest -n 2 -q
 
 clean:
 	rm -rf reports .pytest_cache

@@ -22,6 +22,9 @@ COMMAND_MODULES = (
     "harness.checklist.commands",
     "harness.engine.commands",
     "harness.qa.commands",
+    "harness.sandbox.commands",
+    "harness.reliability.commands",
+    "harness.bench.commands",
 )
 
 

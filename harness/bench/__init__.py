@@ -1,0 +1,1 @@
+"""Bench (see its issue); subcommands in commands.py."""

@@ -1,0 +1,1 @@
+"""Reliability (see its issue); subcommands in commands.py."""

@@ -1,0 +1,1 @@
+"""Sandbox (see its issue); subcommands in commands.py."""

@@ -1,0 +1,1 @@
+"""Step definitions of the fault matrix (features/handwritten/faults.feature)."""
