@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,9 @@ class EngineContext:
     state_path: Path
     session_factory: Callable[[], requests.Session] = requests.Session
     clock: Clock = field(default_factory=SystemClock)
+    # The connectors' retry pause; a checklist on the fakes passes one that only records, so a
+    # scripted Retry-After is checked without waiting for it.
+    sleep: Callable[[float], None] = time.sleep
 
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
@@ -84,13 +88,17 @@ def create_engine(
 def _salesforce_connector(context: EngineContext) -> SalesforceApi:
     from harness.connectors.salesforce import SalesforceConnector
 
-    return SalesforceConnector(context.salesforce, session=context.session_factory())
+    return SalesforceConnector(
+        context.salesforce, session=context.session_factory(), sleep=context.sleep
+    )
 
 
 def _crmoffice_connector(context: EngineContext) -> CrmofficeApi:
     from harness.connectors.crmoffice import CrmofficeConnector
 
-    return CrmofficeConnector(context.crmoffice, session=context.session_factory())
+    return CrmofficeConnector(
+        context.crmoffice, session=context.session_factory(), sleep=context.sleep
+    )
 
 
 def load_engine_factory(spec: str) -> EngineFactory:
