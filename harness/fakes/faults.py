@@ -2,6 +2,7 @@
 
     fake.faults.inject("query", FaultKind.RATE_LIMITED, times=2, retry_after=1)
     fake.faults.inject("composite.sobjects.*", FaultKind.RECORD_FAILURE, record_index=1)
+    fake.faults.inject("contacts.create", FaultKind.LOST_RESPONSE)  # written, answer lost
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class FaultKind(StrEnum):
     SESSION_EXPIRED = "session_expired"  # 401 INVALID_SESSION_ID / invalid_token
     ROW_LOCKED = "row_locked"  # Salesforce UNABLE_TO_LOCK_ROW
     RECORD_FAILURE = "record_failure"  # one record inside a Collections call fails
+    LOST_RESPONSE = "lost_response"  # the fake applies the call, then the answer times out
 
     @property
     def is_transport(self) -> bool:

@@ -136,19 +136,23 @@ class FakeBugError(AssertionError):
     """A fake crashed on a request: a bug in the fake, never a behaviour of the real API."""
 
 
+# Faults the route's handler runs through: one record fails, or the answer is lost after it.
+_HANDLED_FAULTS = (FaultKind.RECORD_FAILURE, FaultKind.LOST_RESPONSE)
+
+
 def dispatch(service: FakeService, request: FakeRequest, *, match_host: bool = True) -> FakeResponse:
     route, match, allowed = _find_route(service, request, match_host=match_host)
     if route is None or match is None:
         return service.unknown_route(request, allowed)
     fault = service.faults.take(route.name)
-    if fault is not None and fault.kind is not FaultKind.RECORD_FAILURE:
+    if fault is not None and fault.kind not in _HANDLED_FAULTS:
         response = (
             FakeResponse(status=0, transport_fault=fault.kind)
             if fault.kind.is_transport
             else service.render_fault(fault, request, route)
         )
     else:
-        if fault is not None:
+        if fault is not None and fault.kind is FaultKind.RECORD_FAILURE:
             request = FakeRequest(request.method, request.url, request.headers, request.body, fault)
         try:
             response = route.handler(request, match)
@@ -156,6 +160,9 @@ def dispatch(service: FakeService, request: FakeRequest, *, match_host: bool = T
             raise FakeBugError(
                 f"{service.name} fake crashed on {request.method} {request.path}: {exc!r}"
             ) from exc
+        if fault is not None and fault.kind is FaultKind.LOST_RESPONSE:
+            # The call took effect; only its answer is lost, as a timeout the client sees.
+            response = FakeResponse(response.status, transport_fault=FaultKind.TIMEOUT)
     service.calls.record(
         Call(service.name, route.name, route.kind, request.method, request.path,
              response.status, service.clock.now())
