@@ -5,8 +5,9 @@ import { defineConfig } from "allure";
 
 export default defineConfig({
   name: "Salesforce to Crmoffice: QA checklist",
-  output: "reports/allure-report",
-  historyPath: "reports/history.jsonl",
+  // The report test renders into a temporary folder and must not touch the real history.
+  output: process.env.TALKQA_ALLURE_OUTPUT ?? "reports/allure-report",
+  historyPath: process.env.TALKQA_ALLURE_HISTORY ?? "reports/history.jsonl",
   historyLimit: 50,
   plugins: {
     awesome: {

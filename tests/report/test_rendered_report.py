@@ -1,0 +1,128 @@
+"""The rendered Allure report, opened in headless Chromium as the lead who signs off would.
+
+    .venv/bin/pytest tests/report -q     # needs Debian's chromium (make test installs it)
+
+The checklist runs for real, Allure 3 renders it, and the page must show the three flows of the
+document and, under each, its checklist items (taken from the document, not typed in here).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from harness.checklist.scenarios import for_flow
+from harness.qa.labels import flow_title, marker_descriptions, story_title
+from harness.spec import DataflowSpec, load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def _require_tools() -> None:
+    missing = [
+        what for what, ok in (
+            ("Debian's chromium (scripts/ensure-chromium)", Path(CHROMIUM).exists()),
+            ("node_modules/.bin/allure (npm ci)", (REPO / "node_modules/.bin/allure").exists()),
+        ) if not ok
+    ]
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"CI must render the report, but these are missing: {', '.join(missing)}")
+    if missing:
+        pytest.skip(f"cannot render the report here: missing {', '.join(missing)}")
+
+
+def _run(*command: str, env: dict[str, str] | None = None) -> None:
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode in (0, 1), f"{command} exited {done.returncode}:\n{done.stderr[-2000:]}"
+
+
+@pytest.fixture(scope="module")
+def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_tools()
+    work = tmp_path_factory.mktemp("report")
+    results, report = work / "allure-results", work / "allure-report"
+    _run(sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist",
+         f"--alluredir={results}")
+    _run(str(REPO / ".venv/bin/talkqa"), "signoff", "--results", str(results), "--attach",
+         "--quiet")
+    env = {**os.environ, "TALKQA_ALLURE_OUTPUT": str(report),
+           "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl")}
+    _run(str(REPO / "node_modules/.bin/allure"), "generate", str(results), env=env)
+    assert (report / "index.html").exists(), "Allure wrote no index.html"
+    return report
+
+
+@pytest.fixture(scope="module")
+def report_url(rendered_report: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(rendered_report))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def expected_tree(spec: DataflowSpec) -> dict[str, list[str]]:
+    """Flow title -> the checklist item titles the document's checklist has for it."""
+    markers = marker_descriptions(_ini_markers())
+    return {
+        flow_title(flow): [
+            story_title(tag, markers)
+            for scenario in for_flow(flow)
+            for tag in scenario.tags
+            if tag.startswith("story-")
+        ]
+        for flow in spec.flows
+    }
+
+
+def _ini_markers() -> list[str]:
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    return list(config["tool"]["pytest"]["ini_options"]["markers"])
+
+
+def test_the_report_shows_every_flow_and_its_checklist_items(report_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    spec = load_spec(DOCUMENT)
+    tree = expected_tree(spec)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(report_url)
+        page.get_by_text(spec.title, exact=True).last.click()  # the epic: the document
+        for flow in tree:
+            page.get_by_text(flow, exact=True).first.click()
+        page.wait_for_timeout(500)
+        text = page.inner_text("body")
+        browser.close()
+    assert "Global Attachments 1" in " ".join(text.split()), "the sign-off summary is missing"
+    for flow, items in tree.items():
+        assert flow in text, f"the report does not show the flow {flow!r}"
+        section = text[text.index(flow):]
+        for item in items:
+            assert item in section, f"{flow}: the report does not show the item {item!r}"

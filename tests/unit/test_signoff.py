@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness.checklist.gherkin import flow_tag
+from harness.checklist.scenarios import for_flow
+from harness.qa.signoff import build_summary, gate, read_results, render_markdown
+from harness.spec import DataflowSpec, load_spec
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures/dataflows/salesforce-to-crmoffice.rst"
+
+
+def write_results(directory: Path, spec: DataflowSpec, status_of: dict[str, str]) -> int:
+    """One result file per expected checklist run; status_of maps a story tag to a status."""
+    count = 0
+    for flow in spec.flows:
+        for scenario in for_flow(flow):
+            story = next(t for t in scenario.tags if t.startswith("story-"))
+            header, *rows = scenario.examples or ((), ())
+            for row in rows:
+                count += 1
+                result = {
+                    "name": scenario.title, "historyId": f"h{count}", "stop": count,
+                    "status": status_of.get(story, "passed"),
+                    "statusDetails": {"message": "engine not reachable"},
+                    "labels": [{"name": "tag", "value": t}
+                               for t in (*scenario.tags, "generated", flow_tag(flow))],
+                    "parameters": [{"name": n, "value": v} for n, v in zip(header, row, strict=True)],
+                }
+                (directory / f"r{count}-result.json").write_text(json.dumps(result), "utf-8")
+    return count
+
+
+def test_all_passed_gives_an_empty_gate(tmp_path: Path) -> None:
+    spec = load_spec(DOCUMENT)
+    written = write_results(tmp_path, spec, {})
+    summary = build_summary(spec, read_results(tmp_path))
+    assert (summary.expected, summary.ran) == (written, written)
+    assert gate(summary) == []
+    assert "every checklist scenario ran and passed" in render_markdown(summary)
+
+
+def test_a_failed_item_closes_the_gate_and_names_it(tmp_path: Path) -> None:
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path, spec, {"story-no-echo": "failed"})
+    problems = gate(build_summary(spec, read_results(tmp_path)))
+    assert any("failed:" in p and "writes nothing" in p for p in problems), problems
+
+
+def test_fewer_runs_than_the_document_has_close_the_gate(tmp_path: Path) -> None:
+    spec = load_spec(DOCUMENT)
+    written = write_results(tmp_path, spec, {})
+    for path in sorted(tmp_path.glob("*-result.json"))[:3]:
+        path.unlink()
+    summary = build_summary(spec, read_results(tmp_path))
+    assert f"only {written - 3} of the document's {written} checklist scenarios ran" in gate(summary)
+    assert sum(why.startswith("no result") for _, why in summary.not_run) == 3
+
+
+def test_skipped_scenarios_are_listed_with_their_reason(tmp_path: Path) -> None:
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path, spec, {"story-later-edit-wins": "skipped"})
+    summary = build_summary(spec, read_results(tmp_path))
+    assert ("The same property of a linked Salesforce Contact edited in both systems resolves"
+            " to the later edit (<rule>)", "engine not reachable") in summary.not_run
+    assert any("only" in p for p in gate(summary))
+
+
+def test_flows_without_properties_are_findings(tmp_path: Path) -> None:
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path, spec, {})
+    gaps = build_summary(spec, read_results(tmp_path)).gaps
+    assert len(gaps) == 2
+    assert all("lists no properties" in gap for gap in gaps)
