@@ -26,7 +26,9 @@ def write_results(directory: Path, spec: DataflowSpec, status_of: dict[str, str]
                     "statusDetails": {"message": "engine not reachable"},
                     "labels": [{"name": "tag", "value": t}
                                for t in (*scenario.tags, "generated", flow_tag(flow))],
-                    "parameters": [{"name": n, "value": v} for n, v in zip(header, row, strict=True)],
+                    "parameters": [
+                        {"name": n, "value": v} for n, v in zip(header, row, strict=True)
+                    ],
                 }
                 (directory / f"r{count}-result.json").write_text(json.dumps(result), "utf-8")
     return count
@@ -54,7 +56,8 @@ def test_fewer_runs_than_the_document_has_close_the_gate(tmp_path: Path) -> None
     for path in sorted(tmp_path.glob("*-result.json"))[:3]:
         path.unlink()
     summary = build_summary(spec, read_results(tmp_path))
-    assert f"only {written - 3} of the document's {written} checklist scenarios ran" in gate(summary)
+    expected = f"only {written - 3} of the document's {written} checklist scenarios ran"
+    assert expected in gate(summary)
     assert sum(why.startswith("no result") for _, why in summary.not_run) == 3
 
 
