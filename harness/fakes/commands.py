@@ -43,7 +43,11 @@ def run_serve(args: argparse.Namespace) -> int:
         servers.append(serve(world.salesforce, host=args.host, port=args.port))
         servers.append(serve(world.crmoffice, host=args.host, port=args.port + 1))
     except OSError as error:
-        raise ConfigError(f"cannot listen on {args.host}:{args.port}-{args.port + 1}: {error}")
+        for server in servers:
+            server.shutdown()
+        raise ConfigError(
+            f"cannot listen on {args.host}:{args.port}-{args.port + 1}: {error.strerror}"
+        ) from None
     sf_url = f"http://{args.host}:{args.port}"
     crm_url = f"http://{args.host}:{args.port + 1}"
     print(
