@@ -63,9 +63,12 @@ def run_signoff(args: argparse.Namespace) -> int:
         console.print(f"[bold]Finding for sign-off:[/bold] {gap}")
     for name, why in summary.not_run:
         console.print(f"[cyan]Not run:[/cyan] {name}: {why}")
-    verdict = "; ".join(problems) if problems else "every checklist scenario ran and passed"
-    colour = "red" if problems else "green"
-    console.print(f"[bold {colour}]Verdict: {verdict}[/bold {colour}]")
+    if problems:
+        console.print(f"[bold red]Verdict: not ready for sign-off ({len(problems)}):[/bold red]")
+        for problem in problems:
+            console.print(f"  [red]• {problem}[/red]")
+    else:
+        console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
     if args.report:
         console.print(f"Report: {args.report}")
