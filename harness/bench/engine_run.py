@@ -1,0 +1,114 @@
+"""The engine's side of the benchmark: seed, then the three phases, each timed and counted.
+
+    phases = run_engine_phases(world, Path("state.sqlite"))   # world seeded and activated
+    phases["initial"].wall_s, phases["initial"].calls["salesforce"]["read"]
+
+A phase runs cycles until one writes nothing (the last one reads back the phase's own writes,
+which the APIs cannot filter out), at most MAX_CYCLES; the quiet phase is one cycle. Between
+cycles the shared fake clock moves on by CYCLE_GAP, as `talkqa sync --every` would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from harness.connectors.base import CallCounter
+from harness.connectors.crmoffice import CrmofficeConnector
+from harness.connectors.salesforce import SalesforceConnector
+from harness.engine import EngineContext, load_mapping
+from harness.engine.engine import TalkEngine
+from harness.fakes.world import FakeWorld
+
+CYCLE_GAP_SECONDS = 60.0  # more than the watermark overlap, so a quiet cycle reads nothing new
+MAX_CYCLES = 3
+SYSTEMS = ("salesforce", "crmoffice")
+
+Calls = dict[str, dict[str, int]]  # system -> {"read": n, "write": n}
+
+
+@dataclass
+class PhaseRun:
+    """What one phase cost: seconds, calls by kind and by endpoint, cycles it took."""
+
+    wall_s: float = 0.0
+    calls: Calls = field(default_factory=lambda: {s: {"read": 0, "write": 0} for s in SYSTEMS})
+    endpoints: dict[str, dict[str, int]] = field(default_factory=lambda: {s: {} for s in SYSTEMS})
+    cycles: list[Calls] = field(default_factory=list)
+    records_written: int = 0
+
+
+def new_engine(world: FakeWorld, state_path: Path) -> TalkEngine:
+    context = EngineContext(
+        world.salesforce_settings(), world.crmoffice_settings(), state_path, clock=world.clock
+    )
+    salesforce = SalesforceConnector(
+        world.salesforce_settings(), session=requests.Session(), clock=world.clock
+    )
+    crmoffice = CrmofficeConnector(world.crmoffice_settings(), session=requests.Session())
+    return TalkEngine(context, load_mapping(), salesforce, crmoffice)
+
+
+def run_phase(engine: TalkEngine, world: FakeWorld, *, settle: bool) -> PhaseRun:
+    run = PhaseRun()
+    before = _endpoints(engine)
+    for _ in range(MAX_CYCLES if settle else 1):
+        started = time.perf_counter()
+        report = engine.run_cycle()
+        run.wall_s += time.perf_counter() - started
+        world.clock.advance(seconds=CYCLE_GAP_SECONDS)
+        run.cycles.append({s: dict(c) for s, c in report.api_calls.items()})
+        _add_calls(run.calls, report.api_calls)
+        written = report.total("inserted") + report.total("updated_salesforce")
+        run.records_written += written + report.total("updated_crmoffice")
+        if report.writes() == 0:
+            break
+    run.endpoints = _endpoint_diff(before, _endpoints(engine))
+    return run
+
+
+def run_engine_phases(
+    world: FakeWorld, state_path: Path, edit: Callable[[FakeWorld], object]
+) -> dict[str, PhaseRun]:
+    engine = new_engine(world, state_path)
+    try:
+        phases = {"initial": run_phase(engine, world, settle=True)}
+        edit(world)
+        world.clock.advance(seconds=CYCLE_GAP_SECONDS)
+        phases["incremental"] = run_phase(engine, world, settle=True)
+        phases["quiet"] = run_phase(engine, world, settle=False)
+        return phases
+    finally:
+        engine.close()
+
+
+def _add_calls(total: Calls, calls: object) -> None:
+    assert isinstance(calls, dict)
+    for system, kinds in calls.items():
+        for kind, n in kinds.items():
+            total[system][kind] = total[system].get(kind, 0) + n
+
+
+def _endpoints(engine: TalkEngine) -> dict[str, dict[str, int]]:
+    counters: dict[str, CallCounter] = {
+        "salesforce": engine.salesforce.calls,
+        "crmoffice": engine.crmoffice.calls,
+    }
+    return {system: dict(c.by_endpoint) for system, c in counters.items()}
+
+
+def _endpoint_diff(
+    before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    return {
+        system: {
+            name: n - before[system].get(name, 0)
+            for name, n in sorted(after[system].items())
+            if n - before[system].get(name, 0)
+        }
+        for system in after
+    }

@@ -1,0 +1,37 @@
+"""The benchmark as plain text: one block per phase, calls against the minimum and the floor.
+
+print(render_text(run_bench(2_000)))
+# initial: 2.9 s (floor 2.5 s, x1.16), 828 records/s ...
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.bench.run import BenchResult
+
+
+def render_text(result: BenchResult) -> str:
+    data = result.to_json()
+    lines = [f"talkqa bench --records {result.records}: peak RSS {data['peak_rss_mb']} MB"]
+    for name, phase in data["phases"].items():
+        lines += _phase_lines(name, phase)
+    return "\n".join(lines)
+
+
+def _phase_lines(name: str, phase: dict[str, Any]) -> list[str]:
+    rate = f"{phase['records_per_s']:g} records/s" if phase["records_per_s"] else "no records"
+    floor = f"x{phase['floor_ratio']:.2f}" if phase["floor_ratio"] else "-"
+    lines = [
+        f"\n{name}: {phase['wall_s']:.2f} s (floor {phase['floor_s']:.2f} s, {floor}), "
+        f"{phase['records']} records, {rate}, {len(phase['cycles'])} cycle(s)"
+    ]
+    for system, kinds in phase["calls"].items():
+        minimum, ratios = phase["min_calls"][system], phase["call_ratio"][system]
+        parts = [
+            f"{kind} {n} (min {minimum[kind]}, x{ratios[kind]:.2f})" for kind, n in kinds.items()
+        ]
+        lines.append(f"  {system:<10} " + ", ".join(parts))
+        endpoints = ", ".join(f"{e} {n}" for e, n in phase["endpoints"][system].items())
+        lines.append(f"  {'':<10} {endpoints or 'no calls'}")
+    return lines
