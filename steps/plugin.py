@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +19,25 @@ import allure
 import pytest
 
 from harness.engine import load_engine_factory
-from harness.errors import TalkQAError
+from harness.errors import FatalError, TalkQAError
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
 from harness.qa.labels import scenario_labels
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import FINDING_ATTACHMENT
-from harness.qa.targets import MockTarget, Target
+from harness.qa.targets import MockTarget, SandboxTarget, Target
+from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
+from harness.sandbox.connect import sandbox_target, shared_run_id
+from harness.sandbox.ledger import new_run_id
 from harness.redact import Redactor
 from harness.spec import DataflowSpec, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
 DEFAULT_ENGINE = "harness.engine:create_engine"
+# Set only with --target sandbox: makes one guarded, self-cleaning SandboxTarget per scenario.
+SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,6 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"the engine under test (default {DEFAULT_ENGINE})")
     group.addoption("--document", default=str(DEFAULT_DOCUMENT), metavar="PATH",
                     help="the dataflow document the checklist is judged against")
+    group.addoption("--sf-auth", choices=AUTH_KINDS, default=None,
+                    help="sandbox: how to log in to Salesforce (default: TALKQA_SF_AUTH)")
+    group.addoption("--min-remaining", type=int, default=None, metavar="N",
+                    help="sandbox: stop when the org has fewer than N daily API requests left"
+                         " (default: TALKQA_SF_MIN_REMAINING_REQUESTS or 1000)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,10 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except TalkQAError as error:  # a user's mistake: one line, no traceback
         raise pytest.UsageError(str(error)) from None
     if config.getoption("--target") == "sandbox":
-        raise pytest.UsageError(
-            "--target sandbox: the sandbox connection is not configured in this version;"
-            " run with --target mock (the embedded fakes)"
-        )
+        _open_sandbox(config)
     results = getattr(config.option, "allure_report_dir", None)
     if results and not hasattr(config, "workerinput"):
         write_environment(Path(results), config, spec)
@@ -70,10 +78,41 @@ def engine_factory(pytestconfig: pytest.Config) -> EngineFactory:
     return load_engine_factory(pytestconfig.getoption("--sync-engine"))
 
 
+def _open_sandbox(config: pytest.Config) -> None:
+    """Check configuration, guard and budget once, before any scenario; one line on failure."""
+    env = environ_with_dotenv()
+    run_id = shared_run_id(new_run_id())
+
+    def make() -> SandboxTarget:
+        return sandbox_target(env, run_id=run_id, sf_auth=config.getoption("--sf-auth"),
+                              min_remaining=config.getoption("--min-remaining"))
+
+    with _stop_on_fatal():
+        with make():
+            pass
+    config.stash[SANDBOX_TARGETS] = make
+
+
+@contextmanager
+def _stop_on_fatal() -> Iterator[None]:
+    # Wrong credentials, a production org or a spent budget stop the whole run, as one line.
+    try:
+        yield
+    except FatalError as error:
+        pytest.exit(str(error), returncode=error.exit_code)
+
+
 @pytest.fixture
-def target() -> Iterator[Target]:
-    with MockTarget() as mock:
-        yield mock
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    make = pytestconfig.stash.get(SANDBOX_TARGETS, None)
+    if make is None:
+        with MockTarget() as mock:
+            yield mock
+        return
+    with _stop_on_fatal(), make() as sandbox:
+        yield sandbox
+    if sandbox.budget.exhausted:  # the scenario failed on it; the next would too
+        pytest.exit(sandbox.budget.message(), returncode=1)
 
 
 @pytest.fixture
@@ -90,13 +129,19 @@ def driver(
     seed = zlib.crc32(request.node.nodeid.encode("utf-8"))
     checklist = ChecklistDriver(
         target, checklist_spec, engine_factory, tmp_path / "talkqa-state.sqlite", exchanges,
-        RecordFactory(seed), Path(pytestconfig.getoption("--document")).read_text("utf-8"),
+        _record_factory(target, seed),
+        Path(pytestconfig.getoption("--document")).read_text("utf-8"),
     )
     try:
         yield checklist
     finally:
         _attach_evidence(checklist, exchanges)
         checklist.close()
+
+
+def _record_factory(target: Target, seed: int) -> RecordFactory:
+    # On a sandbox every Salesforce record carries the run tag, for cleanup and sweep.
+    return target.record_factory(seed) if isinstance(target, SandboxTarget) else RecordFactory(seed)
 
 
 def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None:

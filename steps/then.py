@@ -1,4 +1,7 @@
-"""Then steps: each asserts on what the systems' APIs return (or the engine's RunReport)."""
+"""Then steps: each asserts on what the systems' APIs return (or the engine's RunReport).
+
+Each is @polled: on a sandbox it looks again with backoff until the target's poll timeout.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,17 @@ from pytest_bdd import parsers, then
 from harness.checklist import phrases
 from harness.qa.driver import ChecklistDriver
 from harness.qa.observe import same_value
+from harness.qa.polling import polled
 
 
 @then(parsers.re(phrases.ONE_LINKED.regex))
+@polled
 def one_linked(driver: ChecklistDriver, target: str, type: str) -> None:
     _assert_one_linked(driver, driver.source())
 
 
 @then(parsers.re(phrases.ONE_LINKED_TO.regex))
+@polled
 def one_linked_to(driver: ChecklistDriver, target: str, type: str, source: str,
                   object: str) -> None:
     _assert_one_linked(driver, driver.source(object, role=_role_of(driver, object)))
@@ -40,12 +46,14 @@ def _assert_one_linked(driver: ChecklistDriver, handle: Any) -> None:
 
 
 @then(parsers.re(phrases.COUNT.regex))
+@polled
 def count(driver: ChecklistDriver, target: str, count: str, type: str) -> None:
     records = _target_records(driver, type)
     assert len(records) == int(count), _listing(f"{len(records)} {type} records", records)
 
 
 @then(parsers.re(phrases.COUNT_WITH.regex))
+@polled
 def count_with(driver: ChecklistDriver, target: str, count: str, type: str, property: str,
                value: str) -> None:
     records = [r for r in _target_records(driver, type) if same_value(r.get(property), value)]
@@ -60,12 +68,14 @@ def _target_records(driver: ChecklistDriver, type_name: str) -> list[dict[str, A
 
 
 @then(parsers.re(phrases.TARGET_HAS.regex))
+@polled
 def target_has(driver: ChecklistDriver, target: str, type: str, property: str,
                value: str) -> None:
     _assert_value(driver.read("Crmoffice", driver.source()), property, value, "Crmoffice")
 
 
 @then(parsers.re(phrases.SOURCE_HAS.regex))
+@polled
 def source_has(driver: ChecklistDriver, source: str, object: str, property: str,
                value: str) -> None:
     _assert_value(driver.read("Salesforce", driver.source()), property, value, "Salesforce")
@@ -79,6 +89,7 @@ def _assert_value(record: dict[str, Any], prop: str, expected: str, system: str)
 
 
 @then(parsers.re(phrases.STILL_LINKED.regex))
+@polled
 def still_linked(driver: ChecklistDriver, source: str, object: str, target: str,
                  type: str) -> None:
     handle = driver.source(object)
@@ -100,6 +111,7 @@ def _all_links(driver: ChecklistDriver) -> set[int]:
 
 
 @then(parsers.re(phrases.CREATED_NOTHING.regex))
+@polled
 def created_nothing(driver: ChecklistDriver) -> None:
     cycle = driver.last_cycle
     new_sf = sorted(set(cycle.after.salesforce) - set(cycle.before.salesforce))
@@ -110,6 +122,7 @@ def created_nothing(driver: ChecklistDriver) -> None:
 
 
 @then(parsers.re(phrases.WROTE_NOTHING.regex))
+@polled
 def wrote_nothing(driver: ChecklistDriver) -> None:
     created_nothing(driver)
     cycle = driver.last_cycle
@@ -121,6 +134,7 @@ def wrote_nothing(driver: ChecklistDriver) -> None:
 
 
 @then(parsers.re(phrases.NO_PROPERTIES.regex))
+@polled
 def no_properties(driver: ChecklistDriver) -> None:
     flow = driver.flow
     assert flow is not None, "no flow of the document was selected"
@@ -132,6 +146,7 @@ def no_properties(driver: ChecklistDriver) -> None:
 
 
 @then(parsers.re(phrases.NO_MERGE_CRITERION.regex))
+@polled
 def no_merge_criterion(driver: ChecklistDriver) -> None:
     flow = driver.flow
     assert flow is not None, "no flow of the document was selected"
@@ -144,11 +159,13 @@ def no_merge_criterion(driver: ChecklistDriver) -> None:
 
 
 @then(parsers.re(phrases.TARGET_UNCHANGED.regex))
+@polled
 def target_unchanged(driver: ChecklistDriver, target: str, type: str) -> None:
     _assert_unchanged(driver, "Crmoffice")
 
 
 @then(parsers.re(phrases.SOURCE_UNCHANGED.regex))
+@polled
 def source_unchanged(driver: ChecklistDriver, source: str, object: str) -> None:
     _assert_unchanged(driver, "Salesforce")
 
@@ -163,6 +180,7 @@ def _assert_unchanged(driver: ChecklistDriver, system: str) -> None:
 
 
 @then(parsers.re(phrases.STAYS_DELETED.regex))
+@polled
 def stays_deleted(driver: ChecklistDriver, system: str) -> None:
     handle = driver.source()
     assert not driver.exists(system, handle), (
@@ -171,6 +189,7 @@ def stays_deleted(driver: ChecklistDriver, system: str) -> None:
 
 
 @then(parsers.re(phrases.DEAD_LETTERED.regex))
+@polled
 def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
     handle = driver.source()
     letters = driver.last_cycle.report.dead_letters
@@ -191,6 +210,7 @@ def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
 
 
 @then(parsers.re(phrases.OTHER_SYNCED.regex))
+@polled
 def other_synced(driver: ChecklistDriver, source: str, object: str, target: str, type: str,
                  property: str, value: str) -> None:
     other = driver.source(object, role="other")
@@ -199,6 +219,7 @@ def other_synced(driver: ChecklistDriver, source: str, object: str, target: str,
 
 
 @then(parsers.re(phrases.DEAD_LETTER_EMPTY.regex))
+@polled
 def dead_letter_empty(driver: ChecklistDriver) -> None:
     letters = driver.last_cycle.report.dead_letters
     assert not letters, f"dead letters remain: {[d.__dict__ for d in letters]}"

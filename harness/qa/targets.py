@@ -2,6 +2,7 @@
 
     with MockTarget() as target:          # both fakes in process, behind `responses`
         session = target.new_session()    # reaches them like the real hosts
+    with SandboxTarget(load_config(env), run_id=new_run_id()) as target:  # guard, then cleanup
 """
 
 from __future__ import annotations
@@ -13,9 +14,20 @@ from typing import Any, Protocol
 
 import requests
 
-from harness.clock import Clock, FakeClock
+from harness.clock import Clock, FakeClock, SystemClock
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.fakes.world import FakeWorld
+from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
+from harness.qa.factories import RecordFactory
+from harness.sandbox.budget import ApiBudget
+from harness.sandbox.cleanup import delete_entries, still_in_salesforce
+from harness.sandbox.config import SandboxConfig
+from harness.sandbox.errors import LeftoverRecordsError
+from harness.sandbox.guard import OrgIdentity, check_crmoffice, check_salesforce
+from harness.sandbox.ledger import RunLedger
+from harness.sandbox.recorder import CreateRecorder
+from harness.sandbox.seam import SandboxFakes
+from harness.sandbox.tagging import TaggedRecordFactory
 
 
 class Target(Protocol):
@@ -102,3 +114,107 @@ class MockTarget:
             "salesforce": self.world.salesforce.calls.count(kind="write"),
             "crmoffice": self.world.crmoffice.calls.count(kind="write"),
         }
+
+
+class SandboxTarget:
+    """Real sandboxes (or the test seam's fakes at sandbox hosts), guarded and cleaned up.
+
+    Entering checks both systems before anything is written (production guard, API budget);
+    leaving deletes every record the target's sessions created, even after a failure.
+    """
+
+    name = "sandbox"
+
+    def __init__(self, config: SandboxConfig, *, run_id: str, fakes: SandboxFakes | None = None,
+                 cleanup: bool = True, poll_timeout: float = 60.0) -> None:
+        self.config = config
+        self.run_id = run_id
+        self.clock: Clock = SystemClock()
+        self.poll_timeout = poll_timeout
+        self.budget = ApiBudget(config.min_remaining)
+        self.ledger = RunLedger(config.ledger_path)
+        self.recorder = CreateRecorder(self.ledger, run_id,
+                                       crm_base_url=config.crmoffice.base_url)
+        self.org: OrgIdentity | None = None
+        self._fakes = fakes
+        self._cleanup = cleanup
+        self._stack = ExitStack()
+
+    def __enter__(self) -> SandboxTarget:
+        if self._fakes is not None:
+            self._stack.enter_context(self._fakes.activated())
+        try:
+            self._guard()
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def _guard(self) -> None:
+        # Crmoffice first: it needs no call. The Organization query's Sforce-Limit-Info also
+        # checks the budget, so a run under the floor stops before its first write.
+        check_crmoffice(self.config.crmoffice, self.config.allowed_crm_base_urls)
+        self.org = check_salesforce(self.salesforce_client(), self.config.allowed_org_ids)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> None:
+        with self._stack:
+            if self._cleanup:
+                self.clean_up(raise_leftovers=exc is None)
+
+    def clean_up(self, *, raise_leftovers: bool = True) -> None:
+        """Delete what this target created; LeftoverRecordsError names what stayed."""
+        entries = list(self.recorder.entries)
+        if not entries:
+            return
+        with self.budget.suspended():
+            salesforce = self.salesforce_client(record=False)
+            crmoffice = CrmofficeQaClient(self.crmoffice_settings(),
+                                          session=self._session(record=False))
+            left = delete_entries(entries, salesforce, crmoffice, self.ledger)
+            survivors = set(still_in_salesforce(entries, salesforce))
+        left_ids = {e.record_id for e in left} | survivors
+        if left_ids and raise_leftovers:
+            raise LeftoverRecordsError(
+                f"cleanup of run {self.run_id} left {len(left_ids)} records"
+                f" ({', '.join(sorted(left_ids))}); they stay in {self.ledger.path} for"
+                " `talkqa sweep`"
+            )
+
+    def salesforce_client(self, *, record: bool = True) -> SalesforceQaClient:
+        return SalesforceQaClient.login(self.salesforce_settings(),
+                                        session=self._session(record=record))
+
+    def salesforce_settings(self) -> SalesforceSettings:
+        return self.config.salesforce
+
+    def crmoffice_settings(self) -> CrmofficeSettings:
+        return self.config.crmoffice
+
+    def new_session(self) -> requests.Session:
+        return self._session(record=True)
+
+    def _session(self, *, record: bool) -> requests.Session:
+        session = requests.Session()
+        # The recorder runs first: a budget stop must not hide a create that already happened.
+        if record:
+            session.hooks["response"].append(self.recorder.observe)
+        session.hooks["response"].append(self.budget.observe)
+        return session
+
+    def secrets(self) -> list[str]:
+        return self.config.secrets()
+
+    def record_factory(self, seed: int | None = None) -> RecordFactory:
+        return TaggedRecordFactory(self.run_id, seed)
+
+    def edit_at(self, system: str, object_name: str, record_id: str, values: dict[str, Any],
+                at: datetime) -> bool:
+        return False  # a real system stamps an edit with its own clock
+
+    def write_calls(self) -> None:
+        return None  # a real system does not tell; "wrote nothing" falls back to stamps

@@ -1,0 +1,46 @@
+"""Build a SandboxTarget from the environment: the one way `pytest`, `sync` and `sweep` get one.
+
+    target = sandbox_target(environ_with_dotenv(), run_id=new_run_id(), min_remaining=2000)
+    with target: ...   # guard on enter, cleanup on exit
+
+The test seam (TALKQA_SANDBOX_FAKES=1, harness.sandbox.seam) is read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+
+from harness.errors import ConfigError
+from harness.qa.targets import SandboxTarget
+from harness.sandbox.config import README_HINT, load_config
+from harness.sandbox.seam import shared_fakes
+
+DEFAULT_POLL_TIMEOUT = 60.0
+RUN_ID_VARIABLE = "TALKQA_RUN_ID"
+
+
+def sandbox_target(env: Mapping[str, str], *, run_id: str, sf_auth: str | None = None,
+                   min_remaining: int | None = None, cleanup: bool = True) -> SandboxTarget:
+    config = load_config(env, sf_auth=sf_auth)
+    if min_remaining is not None:
+        config = replace(config, min_remaining=min_remaining)
+    return SandboxTarget(config, run_id=run_id, fakes=shared_fakes(env), cleanup=cleanup,
+                         poll_timeout=_poll_timeout(env))
+
+
+def _poll_timeout(env: Mapping[str, str]) -> float:
+    raw = env.get("TALKQA_POLL_TIMEOUT") or str(DEFAULT_POLL_TIMEOUT)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ConfigError(f"TALKQA_POLL_TIMEOUT must be seconds (>= 0), got {raw!r}; {README_HINT}")
+    return value
+
+
+def shared_run_id(new: str) -> str:
+    """The run id of this process tree: xdist workers inherit the controller's from the env."""
+    return os.environ.setdefault(RUN_ID_VARIABLE, new)

@@ -1,0 +1,73 @@
+"""Notices every create a sandbox session makes and writes it to the run ledger at once.
+
+    recorder = CreateRecorder(ledger, run_id, crm_base_url="https://sandbox.api.crmoffice.test")
+    session.hooks["response"].append(recorder.observe)   # the checklist's and the engine's
+
+Watching the HTTP answers (not the callers) catches the engine's creates too, including the
+sObject Collections batches, so teardown knows every record the run made in both systems.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from harness.sandbox.ledger import Entry, RunLedger
+
+_SF_CREATE = re.compile(r"/services/data/v\d+\.\d/sobjects/(\w+)/?")
+_SF_COLLECTION = re.compile(r"/services/data/v\d+\.\d/composite/sobjects/?")
+
+
+class CreateRecorder:
+    def __init__(self, ledger: RunLedger, run_id: str, *, crm_base_url: str) -> None:
+        self._ledger = ledger
+        self._run_id = run_id
+        self._crm = re.compile(re.escape(crm_base_url.rstrip("/")) + r"/(contacts|companies)/?")
+        self._lock = threading.Lock()
+        self.entries: list[Entry] = []
+
+    def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """A requests response hook; it never raises, so a create is never lost to it."""
+        request = response.request
+        if request.method != "POST" or response.status_code not in (200, 201):
+            return
+        for system, type_name, record_id in self._creates(str(request.url), request.body,
+                                                           response):
+            self._add(Entry(self._run_id, system, type_name, record_id, datetime.now(UTC)))
+
+    def _creates(self, url: str, body: Any, response: requests.Response
+                 ) -> list[tuple[str, str, str]]:
+        parts = urlsplit(url)
+        crm = self._crm.fullmatch(f"{parts.scheme}://{parts.netloc}{parts.path}")
+        try:
+            if crm and response.status_code == 201:
+                return [("crmoffice", crm.group(1), str(response.json()["id"]))]
+            single = _SF_CREATE.fullmatch(parts.path)
+            if single and response.status_code == 201:
+                return [("salesforce", single.group(1), str(response.json()["id"]))]
+            if _SF_COLLECTION.fullmatch(parts.path):
+                return _collection_creates(body, response.json())
+        except (ValueError, KeyError, TypeError):
+            return []  # not a create answer after all; the caller sees the real error
+        return []
+
+    def _add(self, entry: Entry) -> None:
+        self._ledger.created(entry)
+        with self._lock:
+            self.entries.append(entry)
+
+
+def _collection_creates(body: Any, results: Any) -> list[tuple[str, str, str]]:
+    text = body.decode("utf-8") if isinstance(body, bytes) else str(body or "{}")
+    records = json.loads(text).get("records", [])
+    return [
+        ("salesforce", str(record["attributes"]["type"]), str(result["id"]))
+        for record, result in zip(records, results, strict=False)
+        if isinstance(result, dict) and result.get("success") and result.get("id")
+    ]
