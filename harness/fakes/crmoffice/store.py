@@ -9,6 +9,7 @@ it, so an edit in the UI and one through the API leave exactly the same trace.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,12 +48,22 @@ class Table:
     fields: tuple[FieldSpec, ...]
     first_id: int
     _records: dict[int, Record] = field(default_factory=dict)
+    # Rows in (updatedAt, id) order and their keys, for bisecting a page's start. Kept across
+    # reads so paging a large table costs one sort, not one sort per page; a write that may
+    # move a row drops it (None), an insert in key order extends it.
+    _order: list[Record] | None = None
+    _keys: list[SortKey] = field(default_factory=list)
 
     def insert(self, values: Mapping[str, Value], *, at: datetime) -> Record:
         stamped = to_millis(at)
         record_id = self.first_id + len(self._records)  # deleted rows keep their ids
         record = Record(record_id, self._full(values), stamped, stamped)
         self._records[record_id] = record
+        if self._order is not None and (not self._keys or record.sort_key > self._keys[-1]):
+            self._order.append(record)
+            self._keys.append(record.sort_key)
+        else:
+            self._order = None
         return record
 
     def live(self, record_id: int) -> Record | None:
@@ -68,22 +79,43 @@ class Table:
         if changed:
             record.values.update(changed)
             record.updated_at = to_millis(at)
+            self._order = None
         return bool(changed)
 
     def delete(self, record: Record, *, at: datetime) -> None:
         # A delete is a change a collector must see with includeDeleted, so it moves updatedAt.
         record.deleted_at = record.updated_at = to_millis(at)
+        self._order = None
 
     def all(self, *, include_deleted: bool) -> list[Record]:
         return [r for r in self._records.values() if include_deleted or r.deleted_at is None]
 
     def page(self, query: PageQuery) -> tuple[list[Record], bool]:
         """One page in (updatedAt, id) order and whether more rows follow it."""
-        rows = sorted(
-            (r for r in self.all(include_deleted=query.include_deleted) if _wanted(r, query)),
-            key=lambda r: r.sort_key,
-        )
+        order = self._sorted()
+        rows: list[Record] = []
+        for index in range(self._first_wanted(query), len(order)):
+            record = order[index]
+            if query.include_deleted or record.deleted_at is None:
+                rows.append(record)
+                if len(rows) > query.limit:
+                    break
         return rows[: query.limit], len(rows) > query.limit
+
+    def _sorted(self) -> list[Record]:
+        if self._order is None:
+            self._order = sorted(self._records.values(), key=lambda r: r.sort_key)
+            self._keys = [r.sort_key for r in self._order]
+        return self._order
+
+    def _first_wanted(self, query: PageQuery) -> int:
+        """Index of the first row with updatedAt >= updated_since and key > after."""
+        start = 0
+        if query.updated_since is not None:
+            start = bisect_left(self._keys, (query.updated_since, -1))  # ids are positive
+        if query.after is not None:
+            start = max(start, bisect_right(self._keys, query.after))
+        return start
 
     def render(self, record: Record) -> dict[str, Any]:
         body: dict[str, Any] = {"id": record.id}
@@ -95,9 +127,3 @@ class Table:
 
     def _full(self, values: Mapping[str, Value]) -> dict[str, Value]:
         return {spec.name: values.get(spec.name) for spec in self.fields}
-
-
-def _wanted(record: Record, query: PageQuery) -> bool:
-    if query.updated_since is not None and record.updated_at < query.updated_since:
-        return False
-    return query.after is None or record.sort_key > query.after
