@@ -110,10 +110,11 @@ def _state_path(path: Path | None) -> Iterator[Path]:
 @contextmanager
 def _target(target: str, state: Path) -> Iterator[EngineContext]:
     if target == "sandbox":
-        raise ConfigError(
-            "sandbox target not configured yet: use --target mock (sandbox settings land with "
-            "their own issue)"
-        )
+        from harness.sandbox.sync import sandbox_context  # its guard runs before any write
+
+        with sandbox_context(state) as context:
+            yield context
+        return
     from harness.fakes.world import FakeWorld
 
     world = FakeWorld()

@@ -21,7 +21,8 @@ from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
 from harness.sandbox.budget import ApiBudget
 from harness.sandbox.cleanup import delete_entries, still_in_salesforce
-from harness.sandbox.config import SandboxConfig
+from harness.errors import AuthenticationError
+from harness.sandbox.config import SandboxConfig, login_variables
 from harness.sandbox.errors import LeftoverRecordsError
 from harness.sandbox.guard import OrgIdentity, check_crmoffice, check_salesforce
 from harness.sandbox.ledger import RunLedger
@@ -154,7 +155,11 @@ class SandboxTarget:
         # Crmoffice first: it needs no call. The Organization query's Sforce-Limit-Info also
         # checks the budget, so a run under the floor stops before its first write.
         check_crmoffice(self.config.crmoffice, self.config.allowed_crm_base_urls)
-        self.org = check_salesforce(self.salesforce_client(), self.config.allowed_org_ids)
+        try:
+            client = self.salesforce_client()
+        except AuthenticationError as error:
+            raise AuthenticationError(f"{error}; check {login_variables(self.config)}") from None
+        self.org = check_salesforce(client, self.config.allowed_org_ids)
 
     def __exit__(
         self,

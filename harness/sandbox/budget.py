@@ -37,13 +37,14 @@ class ApiBudget:
         self.remaining: int | None = None
         self.maximum: int | None = None
         self._suspended = 0
+        self._tripped = False
         self._lock = threading.Lock()
 
     def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """A requests response hook: remember the budget, stop when it is under the floor."""
         found = remaining_from_header(response.headers.get("Sforce-Limit-Info"))
         if found is not None:
-            self._update(*found)
+            self._update(*found, reading=response.request.method == "GET")
 
     def check_limits(self, limits: Mapping[str, Any]) -> None:
         """The answer of GET /limits/: DailyApiRequests {Max, Remaining}."""
@@ -61,11 +62,15 @@ class ApiBudget:
             with self._lock:
                 self._suspended -= 1
 
-    def _update(self, remaining: int, maximum: int) -> None:
+    def _update(self, remaining: int, maximum: int, *, reading: bool = False) -> None:
         with self._lock:
             self.remaining, self.maximum = remaining, maximum
-            tripped = not self._suspended and remaining < self.minimum
-        if tripped:
+            under = not self._suspended and remaining < self.minimum
+            # The crossing stops the scenario; after it, reads (the report's evidence) may go
+            # on, so the failure is explained, but no further write.
+            stop = under and (not self._tripped or not reading)
+            self._tripped = self._tripped or under
+        if stop:
             raise ApiBudgetError(self.message())
 
     def message(self) -> str:

@@ -56,6 +56,22 @@ class SandboxConfig:
         return [value for value in self.secret_values if value]
 
 
+_LOGIN_VARIABLES = {
+    PasswordLogin: "TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD, TALKQA_SF_SECURITY_TOKEN and"
+                   " TALKQA_SF_DOMAIN",
+    SessionLogin: "TALKQA_SF_INSTANCE_URL and TALKQA_SF_SESSION_ID (a session id expires)",
+    JwtLogin: "TALKQA_SF_USERNAME, TALKQA_SF_CONSUMER_KEY, TALKQA_SF_PRIVATE_KEY_FILE and"
+              " TALKQA_SF_DOMAIN",
+    ClientCredentialsLogin: "TALKQA_SF_CONSUMER_KEY, TALKQA_SF_CONSUMER_SECRET and"
+                            " TALKQA_SF_DOMAIN",
+}
+
+
+def login_variables(config: SandboxConfig) -> str:
+    """The variables behind a refused Salesforce login, for the one-line message."""
+    return _LOGIN_VARIABLES[type(config.salesforce.login)]
+
+
 def environ_with_dotenv(dotenv: Path | None = None,
                         environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over a .env file: a variable set in the shell wins."""
