@@ -10,13 +10,13 @@ cycles the shared fake clock moves on by CYCLE_GAP, as `talkqa sync --every` wou
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
+from harness.bench.timing import Stopwatch
 from harness.connectors.base import CallCounter
 from harness.connectors.crmoffice import CrmofficeConnector
 from harness.connectors.salesforce import SalesforceConnector
@@ -35,7 +35,7 @@ Calls = dict[str, dict[str, int]]  # system -> {"read": n, "write": n}
 class PhaseRun:
     """What one phase cost: seconds, calls by kind and by endpoint, cycles it took."""
 
-    wall_s: float = 0.0
+    time: Stopwatch = field(default_factory=Stopwatch)
     calls: Calls = field(default_factory=lambda: {s: {"read": 0, "write": 0} for s in SYSTEMS})
     endpoints: dict[str, dict[str, int]] = field(default_factory=lambda: {s: {} for s in SYSTEMS})
     cycles: list[Calls] = field(default_factory=list)
@@ -57,9 +57,8 @@ def run_phase(engine: TalkEngine, world: FakeWorld, *, settle: bool) -> PhaseRun
     run = PhaseRun()
     before = _endpoints(engine)
     for _ in range(MAX_CYCLES if settle else 1):
-        started = time.perf_counter()
-        report = engine.run_cycle()
-        run.wall_s += time.perf_counter() - started
+        with run.time.running():
+            report = engine.run_cycle()
         world.clock.advance(seconds=CYCLE_GAP_SECONDS)
         run.cycles.append({s: dict(c) for s, c in report.api_calls.items()})
         _add_calls(run.calls, report.api_calls)

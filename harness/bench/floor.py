@@ -10,7 +10,6 @@ takes the floor's writes, so the engine's world never sees them.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +21,7 @@ from simple_salesforce.login import SalesforceLogin
 
 from harness.bench.budget import CRM_PAGE, SF_BATCH
 from harness.bench.engine_run import CYCLE_GAP_SECONDS, Calls
+from harness.bench.timing import Stopwatch
 from harness.connectors.crmoffice_records import wire_timestamp
 from harness.connectors.salesforce import changed_since_soql
 from harness.fakes.world import (
@@ -45,7 +45,7 @@ SF_READS = {"Customer": [], "Product2": [], "Contact": list(CONTACT_FIELDS)}
 
 @dataclass
 class FloorPhase:
-    wall_s: float = 0.0
+    time: Stopwatch = field(default_factory=Stopwatch)
     calls: Calls = field(default_factory=dict)
 
 
@@ -191,39 +191,39 @@ def run_floor_phases(
 ) -> dict[str, FloorPhase]:
     """The floor of all three phases on a seeded, activated twin world."""
     floor = Floor(world)
-    phases: dict[str, FloorPhase] = {}
+    initial, incremental, quiet = FloorPhase(), FloorPhase(), FloorPhase()
     marks = _snapshot(floor)
-    started = time.perf_counter()
-    floor.login()
-    login_s = time.perf_counter() - started
-    seconds, since = _timed_phase(floor, None, _insert_all)
-    phases["initial"] = FloorPhase(login_s + seconds, _diff(marks, floor))
+    with initial.time.running():
+        floor.login()
+    since = _timed_phase(floor, initial, None, _insert_all)
+    initial.calls = _diff(marks, floor)
     edit(world)
     world.clock.advance(seconds=CYCLE_GAP_SECONDS)
     marks = _snapshot(floor)
-    seconds, since = _timed_phase(floor, since, _write_edits)
-    phases["incremental"] = FloorPhase(seconds, _diff(marks, floor))
+    since = _timed_phase(floor, incremental, since, _write_edits)
+    incremental.calls = _diff(marks, floor)
     marks = _snapshot(floor)
-    started = time.perf_counter()
-    floor.read_cycle(since)
-    phases["quiet"] = FloorPhase(time.perf_counter() - started, _diff(marks, floor))
-    return phases
+    with quiet.time.running():
+        floor.read_cycle(since)
+    quiet.calls = _diff(marks, floor)
+    return {"initial": initial, "incremental": incremental, "quiet": quiet}
 
 
 def _timed_phase(
-    floor: Floor, since: datetime | None, write: Callable[[Floor, _Cycle], None]
-) -> tuple[float, datetime]:
-    """The phase's cycle with its writes, then the read-back cycle: seconds, and the next since."""
-    started = time.perf_counter()
-    cycle = floor.read_cycle(since)
-    write(floor, cycle)
-    elapsed = time.perf_counter() - started
+    floor: Floor,
+    phase: FloorPhase,
+    since: datetime | None,
+    write: Callable[[Floor, _Cycle], None],
+) -> datetime:
+    """The phase's cycle with its writes, then the read-back cycle; the since of the next."""
+    with phase.time.running():
+        cycle = floor.read_cycle(since)
+        write(floor, cycle)
     floor.world.clock.advance(seconds=CYCLE_GAP_SECONDS)  # as the engine's cycles are spaced
-    started = time.perf_counter()
-    back = floor.read_cycle(cycle.since)
-    elapsed += time.perf_counter() - started
+    with phase.time.running():
+        back = floor.read_cycle(cycle.since)
     floor.world.clock.advance(seconds=CYCLE_GAP_SECONDS)
-    return elapsed, back.since
+    return back.since
 
 
 def _snapshot(floor: Floor) -> Calls:

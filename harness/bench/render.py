@@ -23,7 +23,8 @@ def _phase_lines(name: str, phase: dict[str, Any]) -> list[str]:
     rate = f"{phase['records_per_s']:g} records/s" if phase["records_per_s"] else "no records"
     floor = f"x{phase['floor_ratio']:.2f}" if phase["floor_ratio"] else "-"
     lines = [
-        f"\n{name}: {phase['wall_s']:.2f} s (floor {phase['floor_s']:.2f} s, {floor}), "
+        f"\n{name}: {phase['wall_s']:.2f} s wall, {phase['cpu_s']:.2f} s CPU "
+        f"(floor {phase['floor_s']:.2f} s wall, {phase['floor_cpu_s']:.2f} s CPU: {floor}), "
         f"{phase['records']} records, {rate}, {len(phase['cycles'])} cycle(s)"
     ]
     for system, kinds in phase["calls"].items():

@@ -36,11 +36,16 @@ class PhaseFigures:
     records: int  # the records the phase's work is about: synced, or edited
 
     def to_json(self) -> dict[str, Any]:
-        wall = self.engine.wall_s
+        engine, floor = self.engine.time, self.floor.time
+        wall = engine.wall_s
         return {
             "wall_s": round(wall, 3),
-            "floor_s": round(self.floor.wall_s, 3),
-            "floor_ratio": round(wall / self.floor.wall_s, 3) if self.floor.wall_s else None,
+            "floor_s": round(floor.wall_s, 3),
+            "cpu_s": round(engine.cpu_s, 3),
+            "floor_cpu_s": round(floor.cpu_s, 3),
+            # CPU over CPU: both run in this one process, so load from elsewhere cancels out.
+            "floor_ratio": round(engine.cpu_s / floor.cpu_s, 3) if floor.cpu_s else None,
+            "floor_wall_ratio": round(wall / floor.wall_s, 3) if floor.wall_s else None,
             "records": self.records,
             "records_per_s": round(self.records / wall, 1) if wall and self.records else None,
             "calls": self.engine.calls,
