@@ -207,6 +207,38 @@ DEAD_LETTER_EMPTY = _then(
     handwritten_only=True,
 )
 
+# The fault matrix (features/handwritten/faults.feature): faults scripted in the embedded fakes.
+FAULT_WORKLOAD = _given(
+    "a linked {source} {object} edited in both systems and one not yet synced",
+    "a linked record, one property edited in each system, and a new unlinked record",
+    handwritten_only=True,
+)
+FAULT_CALLS = _when(
+    "the next {count} call(s) to {system} {route} answer {fault}",
+    "script a fault in that system's fake for the next calls to the named route (mock only)",
+    handwritten_only=True,
+)
+FAULT_RECORD = _when(
+    'the next call to {system} {route} fails one record with "{reason}"',
+    "script one record of the next Collections call to fail with that error code (mock only)",
+    handwritten_only=True,
+)
+AS_WITHOUT_FAULT = _then(
+    "both systems end as they would without the fault",
+    "both systems hold what the same steps give on fresh fakes without the fault; no dead letter",
+    handwritten_only=True,
+)
+FAULTED_REPORT = _then(
+    'the faulted cycle\'s report says "{value}"',
+    "the run report of the cycle that met the fault: retried, deferred CODE or dead-lettered CODE",
+    handwritten_only=True,
+)
+RETRY_PAUSES = _then(
+    'the connectors paused "{value}" between attempts',
+    "the retry pauses the connectors asked for: none, N backoff(s), or Retry-After seconds",
+    handwritten_only=True,
+)
+
 ALL_PHRASES: tuple[Phrase, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, Phrase)
 )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import sleep as real_sleep
 from typing import Any
 
 from harness.engine import EngineContext, RunReport, SyncEngine
@@ -74,6 +75,11 @@ class ChecklistDriver:
         self.flow: FlowSpec | None = None
         self.findings: list[str] = []
         self._engine: SyncEngine | None = None
+        self.retry_pauses: list[float] = []  # every pause the engine's connectors asked for
+        # Called right before and after the engine's own cycle, outside the checklist's reads
+        # (the fault matrix arms a fault there, so only the engine meets it).
+        self.before_engine: list[Callable[[], None]] = []
+        self.after_engine: list[Callable[[], None]] = []
         self._edit_day: datetime | None = None
 
     # --- the document ---------------------------------------------------------------------
@@ -145,15 +151,29 @@ class ChecklistDriver:
                 state_path=self._state_path,
                 session_factory=lambda: self.exchanges.instrument(self.target.new_session()),
                 clock=self.target.clock,
+                sleep=self._pause,
             )
             self._engine = self._engine_factory(context)
         return self._engine
+
+    def _pause(self, seconds: float) -> None:
+        # A fake's Retry-After is a script, not a real limit: record it and go on at once, so
+        # the fault matrix stays fast and can still check the wait asked for was the one taken.
+        self.retry_pauses.append(seconds)
+        if self.target.name != "mock":
+            real_sleep(seconds)
 
     def run_cycle(self) -> Cycle:
         engine = self.engine
         before = self.observe()
         writes_before = self.target.write_calls()
-        report = engine.run_cycle()
+        for hook in self.before_engine:
+            hook()
+        try:
+            report = engine.run_cycle()
+        finally:
+            for hook in self.after_engine:
+                hook()
         writes_after = self.target.write_calls()
         after = self.observe()
         writes = (
