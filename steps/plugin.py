@@ -27,10 +27,10 @@ from harness.qa.labels import scenario_labels
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import FINDING_ATTACHMENT
 from harness.qa.targets import MockTarget, SandboxTarget, Target
+from harness.redact import Redactor
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.connect import sandbox_target, shared_run_id
 from harness.sandbox.ledger import new_run_id
-from harness.redact import Redactor
 from harness.spec import DataflowSpec, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,9 +87,8 @@ def _open_sandbox(config: pytest.Config) -> None:
         return sandbox_target(env, run_id=run_id, sf_auth=config.getoption("--sf-auth"),
                               min_remaining=config.getoption("--min-remaining"))
 
-    with _stop_on_fatal():
-        with make():
-            pass
+    with _stop_on_fatal(), make():
+        pass
     config.stash[SANDBOX_TARGETS] = make
 
 

@@ -16,12 +16,12 @@ import requests
 
 from harness.clock import Clock, FakeClock, SystemClock
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
+from harness.errors import AuthenticationError
 from harness.fakes.world import FakeWorld
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
 from harness.sandbox.budget import ApiBudget
 from harness.sandbox.cleanup import delete_entries, still_in_salesforce
-from harness.errors import AuthenticationError
 from harness.sandbox.config import SandboxConfig, login_variables
 from harness.sandbox.errors import LeftoverRecordsError
 from harness.sandbox.guard import OrgIdentity, check_crmoffice, check_salesforce

@@ -75,8 +75,9 @@ def login_variables(config: SandboxConfig) -> str:
 def environ_with_dotenv(dotenv: Path | None = None,
                         environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over a .env file: a variable set in the shell wins."""
-    values = read_dotenv(dotenv or Path(".env"))
-    values.update(os.environ if environ is None else environ)
+    source = os.environ if environ is None else environ
+    values = read_dotenv(dotenv or Path(source.get("TALKQA_ENV_FILE") or ".env"))
+    values.update(source)
     return values
 
 

@@ -37,7 +37,8 @@ class Entry:
         return (self.system, self.type_name, self.record_id)
 
     def describe(self) -> str:
-        return f"{self.system} {self.type_name} {self.record_id} (run {self.run_id}, {self.at:%Y-%m-%d %H:%M}Z)"
+        when = f"{self.at.astimezone(UTC):%Y-%m-%d %H:%M}Z"
+        return f"{self.system} {self.type_name} {self.record_id} (run {self.run_id}, {when})"
 
 
 class RunLedger:
