@@ -22,6 +22,7 @@ from typing import Any
 from harness.bench.budget import Calls, phase_minimums, ratio
 from harness.bench.engine_run import PhaseRun, run_engine_phases
 from harness.bench.floor import FloorPhase, run_floor_phases
+from harness.bench.mock import mounted
 from harness.bench.seed import EditCounts, SeedCounts, edit_one_percent, seed
 from harness.fakes.world import FakeWorld
 
@@ -81,7 +82,7 @@ def run_bench(records: int) -> BenchResult:
         world = FakeWorld()
         counts = _seeded(world, records)
         edits: list[EditCounts] = []
-        with world.activated():
+        with mounted(world):
             engine = run_engine_phases(
                 world, Path(tmp) / "state.sqlite", lambda w: edits.append(edit_one_percent(w))
             )
@@ -96,7 +97,7 @@ def run_bench(records: int) -> BenchResult:
 def _floor(records: int) -> dict[str, FloorPhase]:
     twin = FakeWorld()
     _seeded(twin, records)
-    with twin.activated():
+    with mounted(twin):
         return run_floor_phases(twin, edit_one_percent)
 
 
