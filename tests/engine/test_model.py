@@ -1,15 +1,15 @@
 """Property test: any interleaving of edits and cycles ends where a reference model says.
 
-The model is written from SYNC-SEMANTICS.md on its own, without the engine's merge module:
-per property, a side that moved away from the last agreed value wins; if both moved to
-different values the record changed later wins, a tie goes to Salesforce; "" equals None.
+The model (harness.reliability.model, shared with the soak in tests/reliability) is written
+from SYNC-SEMANTICS.md on its own, without the engine's merge module: per property, a side that
+moved away from the last agreed value wins; if both moved to different values the record
+changed later wins, a tie goes to Salesforce; "" equals None.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -20,15 +20,10 @@ from harness.connectors.settings import CrmofficeSettings, SalesforceSettings, S
 from harness.engine import EngineContext
 from harness.engine.engine import TalkEngine
 from harness.engine.mapping import load_mapping
+from harness.reliability.model import PROPS, Model, norm
 
 from .memory_apis import MemoryCrmofficeApi, MemorySalesforceApi
 
-PROPS = {
-    "FirstName": "givenName",
-    "LastName": "familyName",
-    "MobilePhone": "mobilePhone",
-    "Phone": "directPhone",
-}
 values = st.sampled_from(["", None, "a", "b", "c", "x1"])
 gaps = st.sampled_from([0, 0, 0.001, 1, 3, 30])
 edit = st.tuples(
@@ -45,50 +40,6 @@ conflict = st.tuples(
     st.booleans(),
 )
 op = st.one_of(edit, conflict, st.just(("cycle",)), st.tuples(st.just("new"), values, gaps))
-
-
-def norm(value: str | None) -> str | None:
-    return value or None
-
-
-@dataclass
-class ModelPair:
-    sf: dict[str, str | None]
-    crm: dict[str, str | None]
-    sf_at: datetime
-    crm_at: datetime
-    agreed: dict[str, str | None] = field(default_factory=dict)
-
-
-class Model:
-    def __init__(self) -> None:
-        self.pairs: dict[str, ModelPair] = {}  # by Salesforce id; only linked ones
-        self.unlinked: dict[str, tuple[dict[str, str | None], datetime]] = {}
-
-    def cycle(self, now: datetime) -> None:
-        for sf_id, (sf_values, at) in self.unlinked.items():
-            self.pairs[sf_id] = ModelPair(
-                dict(sf_values), dict(sf_values), at, now, dict(sf_values)
-            )
-        self.unlinked.clear()
-        for pair in self.pairs.values():
-            self._merge(pair, now)
-
-    def _merge(self, pair: ModelPair, now: datetime) -> None:
-        crm_later = pair.crm_at > pair.sf_at  # the records' times as read, before our writes
-        for prop in PROPS:
-            base, s, c = norm(pair.agreed.get(prop)), norm(pair.sf[prop]), norm(pair.crm[prop])
-            if s != base and c != base and s != c:
-                value = c if crm_later else s
-            elif c != base:
-                value = c
-            else:
-                value = s
-            if s != value:
-                pair.sf[prop], pair.sf_at = value, now
-            if c != value:
-                pair.crm[prop], pair.crm_at = value, now
-            pair.agreed[prop] = value
 
 
 @example(initial=[("a", "a")], ops=[("conflict", 0, "Phone", "b", "c", 0, True)])
