@@ -185,6 +185,9 @@ def _to_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)  # Salesforce truncates seconds
 
 
+MAX_OPEN_CURSORS = 10
+
+
 # --- query ----------------------------------------------------------------------------------
 
 
@@ -207,6 +210,10 @@ def query(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
         return FakeResponse(200, {"totalSize": result.total, "done": True, "records": []})
     locator = org.ids.new("01g")
     org.cursors[locator] = cursor
+    # Salesforce keeps at most 10 open query cursors per user and drops the oldest beyond
+    # that; so does the fake, or every query's rendered rows would stay in memory for good.
+    while len(org.cursors) > MAX_OPEN_CURSORS:
+        del org.cursors[next(iter(org.cursors))]
     return _page(cursor, locator, 0, match["version"])
 
 
