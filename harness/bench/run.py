@@ -6,7 +6,7 @@
 Peak memory is the process's peak resident set (resource.getrusage ru_maxrss): it counts what
 tracemalloc cannot see (SQLite's page cache, C buffers of json and sqlite3) and, unlike
 tracemalloc, does not slow every allocation down, which would skew the timings it sits beside.
-The floor's world is dropped before the engine's is built, so the two do not add up.
+It is read when the engine's phases end, before the floor's twin world is even built.
 """
 
 from __future__ import annotations
@@ -76,8 +76,6 @@ class BenchResult:
 
 
 def run_bench(records: int) -> BenchResult:
-    floor = _floor(records)
-    gc.collect()  # the twin world goes before the engine's world is built
     with tempfile.TemporaryDirectory(prefix="talkqa-bench-") as tmp:
         world = FakeWorld()
         counts = _seeded(world, records)
@@ -86,12 +84,17 @@ def run_bench(records: int) -> BenchResult:
             engine = run_engine_phases(
                 world, Path(tmp) / "state.sqlite", lambda w: edits.append(edit_one_percent(w))
             )
+    # The peak so far is the engine's (with its fakes); the floor's twin world comes after.
+    peak = peak_rss_mb()
+    del world
+    gc.collect()
+    floor = _floor(records)
     minimum = phase_minimums(counts, edits[0])
     sizes = {"initial": counts.total, "incremental": edits[0].total, "quiet": 0}
     phases = {
         name: PhaseFigures(engine[name], floor[name], minimum[name], sizes[name]) for name in PHASES
     }
-    return BenchResult(records, peak_rss_mb(), phases)
+    return BenchResult(records, peak, phases)
 
 
 def _floor(records: int) -> dict[str, FloorPhase]:
