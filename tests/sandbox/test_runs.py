@@ -1,0 +1,129 @@
+"""Whole runs with --target sandbox against the test seam: exit codes, cleanup, secrets, sweep.
+
+Each run is a fresh interpreter (pytest.main or talkqa), so the seam's fakes live exactly as
+long as the run; the cleanup test inspects them in that same interpreter after pytest returns.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from harness.sandbox import seam
+from tests.sandbox.conftest import PYTHON, REPO, subprocess_env
+
+SECRETS = (seam.SF_PASSWORD, seam.SF_TOKEN, seam.CRM_CLIENT_SECRET)
+# Scenarios that fail under an engine that swaps the phone properties (a deliberate defect).
+FAILING = ["--sync-engine", "harness.engine.broken:swapped_phones", "-k", "Phone and not fault"]
+LEFTOVERS = """
+import json, os, sys, pytest
+from harness.sandbox.seam import shared_fakes
+rc = int(pytest.main(sys.argv[1:]))
+fakes = shared_fakes(os.environ)
+sf = {o: [r["Id"] for r in fakes.salesforce.records(o)]
+      for o in ("Contact", "Customer", "Individual", "Product2")}
+crm = {t: [r["id"] for r in fakes.crmoffice.records(t)] for t in ("contacts", "companies")}
+print("LEFTOVERS " + json.dumps({"rc": rc, "salesforce": sf, "crmoffice": crm}))
+"""
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return subprocess_env({
+        **seam.seam_environment(), "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
+        "TALKQA_ENV_FILE": str(tmp_path / "no.env"), **extra,
+    })
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def _pytest(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return _run([PYTHON, "-m", "pytest", "features/", "-q", "-p", "no:cacheprovider",
+                 "--target", "sandbox", *args], _env(tmp_path, **env))
+
+
+def test_missing_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _pytest(tmp_path, TALKQA_SF_SECURITY_TOKEN="")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Exit: TALKQA_SF_SECURITY_TOKEN is not set (needed for TALKQA_SF_AUTH=password);"
+        " see README 'Running against sandboxes'"
+    )
+
+
+def test_wrong_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _pytest(tmp_path, TALKQA_SF_PASSWORD="wrong-password-123")
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("Exit: Salesforce login refused")
+    assert "check TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "wrong-password-123" not in done.stdout + done.stderr
+
+
+def test_guard_stops_a_production_org_before_any_scenario(tmp_path: Path) -> None:
+    refused = _pytest(tmp_path, TALKQA_SANDBOX_FAKES_PRODUCTION="1")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("Exit: Salesforce org 00D5g000004TQAQ")
+    assert "is not a sandbox (Organization.IsSandbox is false)" in refused.stderr
+    assert "passed" not in refused.stdout and "failed" not in refused.stdout
+
+
+def test_cleanup_leaves_no_record_behind_after_failing_scenarios(tmp_path: Path) -> None:
+    done = _run([PYTHON, "-c", LEFTOVERS, "features/", "-q", "-p", "no:cacheprovider",
+                 "--target", "sandbox", *FAILING], _env(tmp_path))
+    report = json.loads(done.stdout.split("LEFTOVERS ", 1)[1])
+    assert report["rc"] == 1, done.stdout[-3000:]  # scenarios failed...
+    assert " failed" in done.stdout
+    assert report["salesforce"] == {o: [] for o in report["salesforce"]}  # ...and left nothing
+    assert report["crmoffice"] == {"contacts": [], "companies": []}
+    ledger = (tmp_path / "ledger.jsonl").read_text().splitlines()
+    created = [json.loads(line) for line in ledger if '"created"' in line]
+    assert created and len(ledger) == 2 * len(created)  # every create has its delete
+
+
+def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
+    results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
+    done = _pytest(tmp_path, "-k", "not fault and (Contact or deleted)", "--sync-engine",
+                   "harness.engine.broken:swapped_phones", f"--alluredir={results}",
+                   f"--junitxml={junit}", "-rA", "--tb=long")
+    assert done.returncode == 1  # failures, so tracebacks and evidence are in the reports
+    signoff = _run([PYTHON, "-m", "harness.cli", "signoff", "--results", str(results),
+                    "--markdown", str(tmp_path / "signoff.md"), "--attach"], _env(tmp_path))
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(written) > 20 and junit in written
+    texts = [done.stdout, done.stderr, signoff.stdout, signoff.stderr,
+             *(p.read_text("utf-8", "replace") for p in written)]
+    leaks = [(secret, i) for secret in SECRETS for i, text in enumerate(texts) if secret in text]
+    assert leaks == []
+    assert any("[REDACTED]" in text for text in texts)  # the masking did run
+
+
+def test_sweep_dry_run_lists_without_deleting_then_sweep_deletes(tmp_path: Path) -> None:
+    script = """
+import os, sys
+from datetime import UTC, datetime, timedelta
+from harness.cli import main
+from harness.sandbox.seam import shared_fakes
+fakes = shared_fakes(os.environ)
+old = datetime.now(UTC) - timedelta(hours=3)
+sf, crm = fakes.salesforce, fakes.crmoffice
+tag = "talkqa:20260101T000000Z-"
+sf.insert("Contact", {"LastName": "Stale", "Title": tag + "aaaaaa"}, at=old)
+sf.insert("Contact", {"LastName": "Fresh", "Title": tag + "bbbbbb"})
+sf.insert("Contact", {"LastName": "Untagged"}, at=old)
+print("DRY", main(["sweep", "--older-than", "2h", "--dry-run"]))
+print("LEFT", sorted(r["LastName"] for r in sf.records("Contact")))
+print("REAL", main(["sweep", "--older-than", "2h"]))
+print("LEFT", sorted(r["LastName"] for r in sf.records("Contact")))
+"""
+    done = _run([PYTHON, "-c", script], _env(tmp_path))
+    out = done.stdout
+    assert "DRY 0" in out and "REAL 0" in out, done.stderr
+    assert "would delete 1 records created before" in out
+    assert "salesforce Contact" in out and "run 20260101T000000Z-aaaaaa" in out
+    first, second = [line for line in out.splitlines() if line.startswith("LEFT")]
+    assert first == "LEFT ['Fresh', 'Stale', 'Untagged']"
+    assert second == "LEFT ['Fresh', 'Untagged']"
