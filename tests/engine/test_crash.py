@@ -24,10 +24,9 @@ from harness.engine.engine import TalkEngine
 from harness.engine.failpoints import POINTS
 from harness.fakes.http import serve
 from harness.fakes.world import FakeWorld
+from harness.reliability.crash_child import loopback_context
 
-from .crash_child import loopback_context
-
-CHILD = Path(__file__).with_name("crash_child.py")
+CHILD = "harness.reliability.crash_child"  # run with -m: the same child the crash trials use
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -85,7 +84,7 @@ class Scenario:
         env.pop("TALKQA_FAILPOINT", None)
         if failpoint:
             env["TALKQA_FAILPOINT"] = failpoint
-        command = [sys.executable, str(CHILD), *self.addresses, str(self.state), *args]
+        command = [sys.executable, "-m", CHILD, *self.addresses, str(self.state), *args]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode in (0, -signal.SIGKILL), done.stderr
         return done.returncode
