@@ -210,8 +210,16 @@ class LinkStore:
         )
         return {link.source_ref: link for link in self._with_based_on(rows)}
 
-    def links_for_targets(self, target_refs: Iterable[str]) -> dict[str, Link]:
-        rows = self._select_in("SELECT * FROM links WHERE target_ref IN ({})", [], target_refs)
+    def links_for_targets(
+        self, target_refs: Iterable[str], *, flow: str | None = None
+    ) -> dict[str, Link]:
+        """Links to these targets (only the flow's, when one is named)."""
+        if flow is None:
+            rows = self._select_in("SELECT * FROM links WHERE target_ref IN ({})", [], target_refs)
+        else:
+            rows = self._select_in(
+                "SELECT * FROM links WHERE flow=? AND target_ref IN ({})", [flow], target_refs
+            )
         return {link.target_ref: link for link in self._with_based_on(rows)}
 
     def all_links(self, flow: str | None = None) -> list[Link]:

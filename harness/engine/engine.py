@@ -27,7 +27,7 @@ from harness.connectors.base import (
     WriteResult,
 )
 from harness.engine.failpoints import Failpoints
-from harness.engine.mapping import EngineMapping, FlowMapping, crmoffice_ref
+from harness.engine.mapping import EngineMapping, FlowMapping
 from harness.engine.plan import (
     PairInput,
     PairPlan,
@@ -36,6 +36,7 @@ from harness.engine.plan import (
     insert_payload,
     plan_pair,
     record_from_json,
+    record_id,
     record_to_json,
     synced_values,
 )
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 TO_CRM: Direction = "salesforce->crmoffice"
 TO_SF: Direction = "crmoffice->salesforce"
+# Records whose links are read and planned at once: the cycle never holds every link and
+# plan of a large org, only the collected records (both sides are read before any write).
+PLAN_CHUNK = 2000
 
 
 @dataclass
@@ -106,10 +110,9 @@ class TalkEngine:
         tally = Tally()
         self._reconcile_intents(tally)
         collected = self._collect()
-        for work in self._plan_work(collected):
-            self._mark_deletes(work, tally)
-            self._insert(work, tally)
-            self._sync_pairs(work, tally)
+        retries = self._retry_snapshots()
+        for flow in self.mapping.flows:
+            self._run_flow(flow, collected, retries, tally)
         self._save_watermarks(collected.marks)
         return self._report(started, marks, tally)
 
@@ -165,24 +168,69 @@ class TalkEngine:
         collected.marks[key] = max(mark, since) if since else mark
         return records
 
-    # --- plan -------------------------------------------------------------------------------
+    # --- plan ---------------------------------------------------------------------------
 
-    def _plan_work(self, collected: Collected) -> list[FlowWork]:
-        retries = self._retry_snapshots()
-        crm_links = self._crm_links(collected)
-        return [self._flow_work(flow, collected, crm_links, retries) for flow in self.mapping.flows]
+    def _run_flow(
+        self,
+        flow: FlowMapping,
+        collected: Collected,
+        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
+        tally: Tally,
+    ) -> None:
+        """Deletes, inserts and pairs of one flow, a chunk of records at a time.
 
-    def _crm_links(self, collected: Collected) -> dict[tuple[str, str], SourceRecord]:
-        """Changed Crmoffice records that are linked, by the pair's (flow, source_ref)."""
-        by_target = {
-            crmoffice_ref(type_name, rid): record
-            for type_name, records in collected.crmoffice.items()
-            for rid, record in records.items()
-        }
-        links = self.store.links_for_targets(by_target)
-        # Unlinked Crmoffice records are never inserted into Salesforce: creation follows
-        # the document's direction only.
-        return {(lk.flow, lk.source_ref): by_target[ref] for ref, lk in links.items()}
+        Only a chunk's links and plans are in memory at once; pairs that write to Salesforce
+        wait in `pending` until they fill a Collections call, so the calls stay at the minimum.
+        """
+        pending = _PendingPairs()
+        for work in self._flow_chunks(flow, collected, retries):
+            self._mark_deletes(work, tally)
+            self._insert(work, tally)
+            for pair in work.pairs:
+                pending.add(plan_pair(pair))
+                for chunk in pending.full(self.mapping.salesforce_batch_size):
+                    self._sync_chunk(flow, chunk, tally)
+        for last in pending.rest(self.mapping.salesforce_batch_size):
+            self._sync_chunk(flow, last, tally)
+
+    def _flow_chunks(
+        self,
+        flow: FlowMapping,
+        collected: Collected,
+        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
+    ) -> Iterator[FlowWork]:
+        """The flow's work: changed Salesforce records (with a changed partner), then changed
+        Crmoffice records linked to this flow, then dead letters waiting for a retry.
+
+        A Crmoffice record is taken out of `collected` once placed. Unlinked Crmoffice records
+        are never inserted into Salesforce: creation follows the document's direction only.
+        """
+        retry = {ref: sides for (name, ref), sides in retries.items() if name == flow.name}
+        crm_changed = collected.crmoffice.get(flow.crmoffice_type, {})
+        sf_changed = list(collected.salesforce.get(flow.salesforce_object, {}).values())
+        for sf_chunk in _chunks(sf_changed, PLAN_CHUNK):
+            refs = {flow.salesforce_ref(r.record_id): r for r in sf_chunk}
+            links = self.store.links_for_sources(flow.name, refs)
+            work = FlowWork(flow)
+            for ref, record in refs.items():
+                link = links.get(ref)
+                crm = crm_changed.pop(record_id(link.target_ref), None) if link else None
+                _place_with_retry(work, link, record, crm, retry.pop(ref, {}))
+            yield work
+        for crm_chunk in _chunks(list(crm_changed.items()), PLAN_CHUNK):
+            by_target = {flow.crmoffice_ref(rid): r for rid, r in crm_chunk}
+            work = FlowWork(flow)
+            for target_ref, link in self.store.links_for_targets(by_target, flow=flow.name).items():
+                del crm_changed[record_id(target_ref)]
+                sides = retry.pop(link.source_ref, {})
+                _place_with_retry(work, link, None, by_target[target_ref], sides)
+            yield work
+        for retry_chunk in _chunks(list(retry.items()), PLAN_CHUNK):
+            links = self.store.links_for_sources(flow.name, [ref for ref, _ in retry_chunk])
+            work = FlowWork(flow)
+            for ref, sides in retry_chunk:
+                _place_with_retry(work, links.get(ref), None, None, sides)
+            yield work
 
     def _retry_snapshots(self) -> dict[tuple[str, str], dict[str, SourceRecord | None]]:
         snapshots: dict[tuple[str, str], dict[str, SourceRecord | None]] = {}
@@ -193,28 +241,6 @@ class TalkEngine:
                 if record is not None:
                     sides.setdefault(side, record)
         return snapshots
-
-    def _flow_work(
-        self,
-        flow: FlowMapping,
-        collected: Collected,
-        crm_links: dict[tuple[str, str], SourceRecord],
-        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
-    ) -> FlowWork:
-        sf_records = {
-            flow.salesforce_ref(rid): r
-            for rid, r in collected.salesforce.get(flow.salesforce_object, {}).items()
-        }
-        crm_records = {ref: r for (name, ref), r in crm_links.items() if name == flow.name}
-        retry = {ref: sides for (name, ref), sides in retries.items() if name == flow.name}
-        refs = [*sf_records, *crm_records, *retry]
-        links = self.store.links_for_sources(flow.name, refs)
-        work = FlowWork(flow)
-        for ref in dict.fromkeys(refs):
-            sf = sf_records.get(ref) or retry.get(ref, {}).get("salesforce")
-            crm = crm_records.get(ref) or retry.get(ref, {}).get("crmoffice")
-            _place(work, links.get(ref), sf, crm)
-        return work
 
     # --- deletes ----------------------------------------------------------------------------
 
@@ -327,15 +353,11 @@ class TalkEngine:
 
     # --- linked pairs -----------------------------------------------------------------------
 
-    def _sync_pairs(self, work: FlowWork, tally: Tally) -> None:
-        plans = [plan_pair(pair) for pair in work.pairs]
-        # Pairs with a Salesforce write first, 200 to a chunk: one Collections call each.
-        plans.sort(key=lambda p: p.salesforce_update is None)
-        for chunk in _chunks(plans, self.mapping.salesforce_batch_size):
-            failures = self._write_salesforce(work.flow, chunk)
-            failures.update(self._write_crmoffice(work.flow, chunk))
-            self._save_pairs(work.flow, chunk, failures, tally)
-            self._progress(f"sync {work.flow.name}", len(plans))
+    def _sync_chunk(self, flow: FlowMapping, chunk: Sequence[PairPlan], tally: Tally) -> None:
+        failures = self._write_salesforce(flow, chunk)
+        failures.update(self._write_crmoffice(flow, chunk))
+        self._save_pairs(flow, chunk, failures, tally)
+        self._progress(f"sync {flow.name}", _synced_count(tally, flow.name))
 
     def _write_salesforce(
         self, flow: FlowMapping, chunk: Sequence[PairPlan]
@@ -475,6 +497,47 @@ class TalkEngine:
     def _progress(self, stage: str, done: int) -> None:
         if self.progress is not None:
             self.progress(stage, done)
+
+
+class _PendingPairs:
+    """Plans waiting for their writes: those with a Salesforce update go out 200 to a call."""
+
+    def __init__(self) -> None:
+        self.salesforce: list[PairPlan] = []
+        self.others: list[PairPlan] = []
+
+    def add(self, plan: PairPlan) -> None:
+        (self.others if plan.salesforce_update is None else self.salesforce).append(plan)
+
+    def full(self, size: int) -> Iterator[list[PairPlan]]:
+        for name in ("salesforce", "others"):
+            waiting: list[PairPlan] = getattr(self, name)
+            if len(waiting) >= size:
+                setattr(self, name, waiting[size:])
+                yield waiting[:size]
+
+    def rest(self, size: int) -> Iterator[Sequence[PairPlan]]:
+        # Salesforce writes first, so the last partial Collections call is the only one.
+        waiting = self.salesforce + self.others
+        self.salesforce, self.others = [], []
+        yield from _chunks(waiting, size)
+
+
+def _place_with_retry(
+    work: FlowWork,
+    link: Link | None,
+    sf: SourceRecord | None,
+    crm: SourceRecord | None,
+    retry: Mapping[str, SourceRecord | None],
+) -> None:
+    """A side that did not change this cycle is taken from its dead letter's snapshot, if any."""
+    _place(work, link, sf or retry.get("salesforce"), crm or retry.get("crmoffice"))
+
+
+def _synced_count(tally: Tally, flow: str) -> int:
+    counts = tally.counts.get(flow, {})
+    names = ("updated_salesforce", "updated_crmoffice", "unchanged")
+    return sum(counts.get(name, 0) for name in names)
 
 
 def _place(
