@@ -12,12 +12,12 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
 from harness.clock import Clock
 from harness.fakes.salesforce import ids
 from harness.fakes.salesforce.errors import ApiError, invalid_session, not_found
 from harness.fakes.salesforce.metadata import Catalog, SObjectMeta
+from harness.fakes.salesforce.query import QueryResult
 from harness.fakes.salesforce.store import RecordStore
 
 MIN_API_VERSION = 20.0
@@ -74,7 +74,7 @@ class Cursor:
     """A query's result set, frozen at the first page so later pages do not shift."""
 
     endpoint: str  # "query" or "queryAll"
-    rows: list[dict[str, Any]]
+    result: QueryResult
     batch_size: int
 
 

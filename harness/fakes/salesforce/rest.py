@@ -205,7 +205,7 @@ def query(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
         )
     except SoqlError as exc:
         raise ApiError(400, exc.code, exc.render(text)) from None
-    cursor = Cursor(match["endpoint"], result.rows, _batch_size(request))
+    cursor = Cursor(match["endpoint"], result, _batch_size(request))
     if not result.rows:
         return FakeResponse(200, {"totalSize": result.total, "done": True, "records": []})
     locator = org.ids.new("01g")
@@ -220,17 +220,17 @@ def query(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
 def query_more(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     cursor = org.cursors.get(match["locator"])
     offset = int(match["offset"])
-    if cursor is None or cursor.endpoint != match["endpoint"] or offset > len(cursor.rows):
+    if cursor is None or cursor.endpoint != match["endpoint"] or offset > len(cursor.result.rows):
         raise bad_request("INVALID_QUERY_LOCATOR", "invalid query locator")
     return _page(cursor, match["locator"], offset, match["version"])
 
 
 def _page(cursor: Cursor, locator: str, offset: int, version: str) -> FakeResponse:
     end = offset + cursor.batch_size
-    body: dict[str, Any] = {"totalSize": len(cursor.rows), "done": end >= len(cursor.rows)}
+    body: dict[str, Any] = {"totalSize": cursor.result.total, "done": end >= cursor.result.total}
     if not body["done"]:
         body["nextRecordsUrl"] = f"/services/data/v{version}/{cursor.endpoint}/{locator}-{end}"
-    body["records"] = cursor.rows[offset:end]
+    body["records"] = cursor.result.render(offset, end)
     return FakeResponse(200, body)
 
 
