@@ -357,6 +357,18 @@ def test_idempotency_key_replays_the_first_create(crm: FakeCrmoffice, crm_api: C
     assert other_type.status_code == 201 and "Idempotent-Replayed" not in other_type.headers
 
 
+def test_idempotency_replay_is_the_first_answer_after_later_edits(
+    crm: FakeCrmoffice, crm_api: CrmApi
+) -> None:
+    key = {"Idempotency-Key": "insert-salesforce-contact:003000000000002AAA"}
+    first = crm_api.call("POST", "/contacts", json={"givenName": "Ada"}, headers=key)
+    crm.clock.advance(seconds=5)
+    crm.ui_edit("contacts", first.json()["id"], {"givenName": "Grace"})
+    again = crm_api.call("POST", "/contacts", json={"givenName": "Ada"}, headers=key)
+    assert again.json() == first.json()
+    assert crm.records("contacts")[0]["givenName"] == "Grace"
+
+
 def test_idempotency_key_with_another_body_conflicts(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
     key = {"Idempotency-Key": "k-1"}
     crm_api.call("POST", "/contacts", json={"givenName": "Ada"}, headers=key)

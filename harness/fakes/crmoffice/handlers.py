@@ -22,6 +22,7 @@ from harness.fakes.crmoffice.idempotency import (
     IDEMPOTENCY_CONFLICT,
     MAX_KEY_LENGTH,
     IdempotencyKeys,
+    Remembered,
     Replay,
 )
 from harness.fakes.crmoffice.oauth import TokenIssuer
@@ -117,13 +118,14 @@ class ResourceApi:
             seen = self._keys.lookup(self.type_name, key, parsed.value, now)
             if seen == IDEMPOTENCY_CONFLICT:
                 return problems.idempotency_conflict(key)
-            if isinstance(seen, Replay):
-                return self._created(seen, replayed=True)
+            if isinstance(seen, Remembered):
+                first = self.table.render_first(seen.record_id, seen.values, seen.at)
+                return self._created(Replay(seen.record_id, first), replayed=True)
         record = self.table.insert(parsed.value, at=now)
-        replay = Replay(record.id, self.table.render(record))
         if key is not None:
-            self._keys.remember(self.type_name, key, parsed.value, now, replay)
-        return self._created(replay, replayed=False)
+            values = self.table.first_values(record)
+            self._keys.remember(self.type_name, key, parsed.value, now, record.id, values)
+        return self._created(Replay(record.id, self.table.render(record)), replayed=False)
 
     def update(self, request: FakeRequest, match: re.Match[str]) -> FakeResponse:
         record = self._live(match)

@@ -1,15 +1,18 @@
 """Idempotency-Key memory of POST: a repeated key replays the first creation for 24 hours.
 
-    seen = keys.lookup("contacts", key, body, now)     # None, a Replay, or IDEMPOTENCY_CONFLICT
-    keys.remember("contacts", key, body, now, Replay(record_id, response_body))
+seen = keys.lookup("contacts", key, body, now)     # None, a Remembered, or IDEMPOTENCY_CONFLICT
+keys.remember("contacts", key, body, now, record_id, table.first_values(record))
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
+
+from harness.fakes.crmoffice.contract import Value
 
 WINDOW = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
@@ -21,11 +24,13 @@ class Replay:
     body: dict[str, Any]  # the record as the first answer rendered it
 
 
-@dataclass(frozen=True)
-class _Entry:
-    fingerprint: str
+class Remembered(NamedTuple):
+    """A key's first creation, kept small: a large import remembers one per record."""
+
+    fingerprint: bytes  # digest of the request body
     at: datetime
-    replay: Replay
+    record_id: int
+    values: tuple[Value, ...]  # the record's values as created (Table.first_values)
 
 
 Conflict = Literal["conflict"]
@@ -34,20 +39,30 @@ IDEMPOTENCY_CONFLICT: Conflict = "conflict"
 
 @dataclass
 class IdempotencyKeys:
-    _entries: dict[tuple[str, str], _Entry] = field(default_factory=dict)
+    _entries: dict[str, dict[str, Remembered]] = field(default_factory=dict)  # type -> key ->
 
     def lookup(
         self, type_name: str, key: str, body: Any, now: datetime
-    ) -> Replay | Conflict | None:
-        entry = self._entries.get((type_name, key))
+    ) -> Remembered | Conflict | None:
+        entry = self._entries.get(type_name, {}).get(key)
         if entry is None or now - entry.at >= WINDOW:
             return None
-        return entry.replay if entry.fingerprint == _fingerprint(body) else IDEMPOTENCY_CONFLICT
+        return entry if entry.fingerprint == _fingerprint(body) else IDEMPOTENCY_CONFLICT
 
-    def remember(self, type_name: str, key: str, body: Any, now: datetime, replay: Replay) -> None:
-        self._entries[(type_name, key)] = _Entry(_fingerprint(body), now, replay)
+    def remember(
+        self,
+        type_name: str,
+        key: str,
+        body: Any,
+        now: datetime,
+        record_id: int,
+        values: tuple[Value, ...],
+    ) -> None:
+        entry = Remembered(_fingerprint(body), now, record_id, values)
+        self._entries.setdefault(type_name, {})[key] = entry
 
 
-def _fingerprint(body: Any) -> str:
+def _fingerprint(body: Any) -> bytes:
     # Same JSON value, same request: key order and whitespace do not make a body different.
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()

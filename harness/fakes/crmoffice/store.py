@@ -125,5 +125,20 @@ class Table:
         body["deletedAt"] = stamp(record.deleted_at) if record.deleted_at else None
         return body
 
+    def first_values(self, record: Record) -> tuple[Value, ...]:
+        """The values render_first needs to answer as render did right after the insert."""
+        return tuple(record.values.get(spec.name) for spec in self.fields)
+
+    def render_first(
+        self, record_id: int, values: tuple[Value, ...], at: datetime
+    ) -> dict[str, Any]:
+        """The body render gave for a record inserted at `at` with these values, before any
+        update or delete: createdAt and updatedAt both the insert's time."""
+        created = stamp(to_millis(at))
+        body: dict[str, Any] = {"id": record_id}
+        body.update(zip((spec.name for spec in self.fields), values, strict=True))
+        body.update({"createdAt": created, "updatedAt": created, "deletedAt": None})
+        return body
+
     def _full(self, values: Mapping[str, Value]) -> dict[str, Value]:
         return {spec.name: values.get(spec.name) for spec in self.fields}
