@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,39 +27,59 @@ class Call:
     at: datetime
 
 
+# route, kind, method, path, status, at: a large import logs a call per record, so the log
+# keeps plain tuples with shared strings and makes Call objects only when asked.
+_Row = tuple[str, CallKind, str, str, int, datetime]
+
+
 @dataclass
 class CallLog:
     system: str
-    _calls: list[Call] = field(default_factory=list)
+    _rows: list[_Row] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, call: Call) -> None:
+        row = (
+            sys.intern(call.route),
+            call.kind,
+            sys.intern(call.method),
+            sys.intern(call.path),
+            call.status,
+            call.at,
+        )
         with self._lock:
-            self._calls.append(call)
+            self._rows.append(row)
 
     def all(self) -> list[Call]:
         with self._lock:
-            return list(self._calls)
+            rows = list(self._rows)
+        return [self._call(row) for row in rows]
 
     def count(self, *, route: str | None = None, kind: CallKind | None = None) -> int:
-        return sum(
-            1
-            for call in self.all()
-            if (route is None or call.route == route) and (kind is None or call.kind == kind)
-        )
+        with self._lock:
+            return sum(
+                1
+                for row in self._rows
+                if (route is None or row[0] == route) and (kind is None or row[1] == kind)
+            )
 
     def by_route(self) -> dict[str, int]:
-        return dict(Counter(call.route for call in self.all()))
+        with self._lock:
+            return dict(Counter(row[0] for row in self._rows))
 
     def mark(self) -> int:
         """A position to count from: calls.since(mark) gives what came after."""
         with self._lock:
-            return len(self._calls)
+            return len(self._rows)
 
     def since(self, mark: int) -> list[Call]:
         with self._lock:
-            return list(self._calls[mark:])
+            rows = self._rows[mark:]
+        return [self._call(row) for row in rows]
 
     def reset(self) -> None:
         with self._lock:
-            self._calls.clear()
+            self._rows.clear()
+
+    def _call(self, row: _Row) -> Call:
+        return Call(self.system, *row)
