@@ -21,7 +21,7 @@ from harness.fakes.crmoffice.timestamps import stamp, to_millis
 SortKey = tuple[datetime, int]
 
 
-@dataclass
+@dataclass(slots=True)  # one per stored record: no per-instance __dict__
 class Record:
     id: int
     values: dict[str, Value]

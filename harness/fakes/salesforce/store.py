@@ -20,7 +20,7 @@ from harness.fakes.salesforce.values import render_value, to_millis
 AUDIT_USER_FIELDS = ("OwnerId", "CreatedById", "LastModifiedById")
 
 
-@dataclass
+@dataclass(slots=True)  # one per stored record: no per-instance __dict__
 class Record:
     sobject: str
     values: dict[str, Any]
