@@ -83,7 +83,7 @@ CREATE INDEX intents_by_state ON insert_intents (state);
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """Sesam's $origin/$generated_id pair plus $based_on: the values both sides last agreed on."""
 

@@ -20,7 +20,7 @@ Value = str | None
 SystemName = Literal["salesforce", "crmoffice"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a cycle holds every changed record of both sides
 class SourceRecord:
     """One record as a system returned it: id, the mapped property values, its change stamp."""
 
