@@ -9,6 +9,7 @@ Each handler may raise ApiError or SoqlError; routes.py renders them and counts 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -128,7 +129,7 @@ def updated(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     return FakeResponse(200, {"ids": found, "latestDateCovered": render_datetime(end)})
 
 
-def _modstamp(values: dict[str, Any]) -> datetime:
+def _modstamp(values: Mapping[str, Any]) -> datetime:
     stamp = values.get("SystemModstamp") or values.get("LastModifiedDate")
     assert isinstance(stamp, datetime)  # every replicable object has one
     return stamp

@@ -8,6 +8,7 @@ Deletes are soft (IsDeleted, recycle bin); a Journal undoes writes for allOrNone
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from harness.fakes.salesforce import ids
 from harness.fakes.salesforce.errors import ApiError, not_found
 from harness.fakes.salesforce.metadata import Catalog, SObjectMeta
+from harness.fakes.salesforce.row import Layout, Row, layout_of
 from harness.fakes.salesforce.values import render_value, to_millis
 
 AUDIT_USER_FIELDS = ("OwnerId", "CreatedById", "LastModifiedById")
@@ -23,7 +25,7 @@ AUDIT_USER_FIELDS = ("OwnerId", "CreatedById", "LastModifiedById")
 @dataclass(slots=True)  # one per stored record: no per-instance __dict__
 class Record:
     sobject: str
-    values: dict[str, Any]
+    values: MutableMapping[str, Any]  # a Row in the store
     deleted_at: datetime | None = None
 
     @property
@@ -35,7 +37,8 @@ class Record:
         return self.deleted_at is not None
 
     def copy(self) -> Record:
-        return Record(self.sobject, dict(self.values), self.deleted_at)
+        values = self.values.copy() if isinstance(self.values, Row) else dict(self.values)
+        return Record(self.sobject, values, self.deleted_at)
 
 
 @dataclass
@@ -52,6 +55,7 @@ class RecordStore:
         self._user_id = user_id
         self._records: dict[str, Record] = {}  # insertion order is query order without ORDER BY
         self._journal: Journal | None = None
+        self._layouts: dict[str, Layout] = {}
 
     # --- what validation asks -------------------------------------------------------------
 
@@ -106,13 +110,13 @@ class RecordStore:
         row.update(_stamps(row, to_millis(at), created=True))
         _derive_name(meta, row)
         self._remember(record_id)
-        self._records[record_id] = Record(meta.name, row)
+        self._records[record_id] = Record(meta.name, Row.of(self._layout(meta), row))
         return record_id
 
     def put(self, meta: SObjectMeta, values: dict[str, Any]) -> str:
         """A record exactly as given (the Organization row): no validation, no stamps."""
         row = {f.name: None for f in meta.fields} | values
-        self._records[str(row["Id"])] = Record(meta.name, row)
+        self._records[str(row["Id"])] = Record(meta.name, Row.of(self._layout(meta), row))
         return str(row["Id"])
 
     def update(
@@ -130,6 +134,12 @@ class RecordStore:
         if "IsDeleted" in record.values:
             record.values["IsDeleted"] = True
         record.values.update(_stamps(record.values, moment, created=False))
+
+    def _layout(self, meta: SObjectMeta) -> Layout:
+        layout = self._layouts.get(meta.name)
+        if layout is None:
+            layout = self._layouts[meta.name] = layout_of(meta)
+        return layout
 
     # --- allOrNone ------------------------------------------------------------------------
 
@@ -174,14 +184,14 @@ def _default(value: Any, kind: str) -> Any:
     return value
 
 
-def _stamps(row: dict[str, Any], moment: datetime, *, created: bool) -> dict[str, Any]:
+def _stamps(row: Mapping[str, Any], moment: datetime, *, created: bool) -> dict[str, Any]:
     stamps = {"LastModifiedDate": moment, "SystemModstamp": moment}
     if created:
         stamps["CreatedDate"] = moment
     return {k: v for k, v in stamps.items() if k in row}
 
 
-def _derive_name(meta: SObjectMeta, row: dict[str, Any]) -> None:
+def _derive_name(meta: SObjectMeta, row: MutableMapping[str, Any]) -> None:
     """Contact and Individual: Name is the read-only compound of FirstName and LastName."""
     name_field = meta.field("Name")
     if name_field is None or name_field.createable or meta.field("LastName") is None:
