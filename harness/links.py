@@ -319,6 +319,9 @@ class LinkStore:
 
     # --- dead letters -----------------------------------------------------------------------
 
+    def has_dead_letters(self) -> bool:
+        return self._db.execute("SELECT 1 FROM dead_letters LIMIT 1").fetchone() is not None
+
     def dead_letters(self) -> list[DeadLetter]:
         rows = self._db.execute("SELECT * FROM dead_letters ORDER BY flow, source_ref").fetchall()
         return [_dead_letter(row) for row in rows]
@@ -331,6 +334,8 @@ class LinkStore:
         A letter that fails again keeps its first attempt and counts one more attempt.
         """
         pairs = list(dict.fromkeys(pairs))
+        if not letters and not self.has_dead_letters():
+            return  # nothing to delete, nothing to add: no transaction for the common case
         previous = self._dead_letters_of(pairs) if letters else {}
         with self._transaction():
             self._db.executemany("DELETE FROM dead_letters WHERE flow=? AND source_ref=?", pairs)
