@@ -10,13 +10,14 @@ it, so an edit in the UI and one through the API leave exactly the same trace.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from harness.fakes.crmoffice.contract import FieldSpec, Value
 from harness.fakes.crmoffice.timestamps import stamp, to_millis
+from harness.fakes.row import Layout, Row, layout_of
 
 SortKey = tuple[datetime, int]
 
@@ -24,7 +25,7 @@ SortKey = tuple[datetime, int]
 @dataclass(slots=True)  # one per stored record: no per-instance __dict__
 class Record:
     id: int
-    values: dict[str, Value]
+    values: MutableMapping[str, Value]  # a Row in the table's field order
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
@@ -48,20 +49,24 @@ class Table:
     fields: tuple[FieldSpec, ...]
     first_id: int
     _records: dict[int, Record] = field(default_factory=dict)
-    # Rows in (updatedAt, id) order and their keys, for bisecting a page's start. Kept across
-    # reads so paging a large table costs one sort, not one sort per page; a write that may
-    # move a row drops it (None), an insert in key order extends it.
+    # Rows in (updatedAt, id) order, bisected by key for a page's start. Kept across reads so
+    # paging a large table costs one sort, not one sort per page; a write that may move a row
+    # drops it (None), an insert in key order extends it.
     _order: list[Record] | None = None
-    _keys: list[SortKey] = field(default_factory=list)
+    _layout: Layout = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._layout = layout_of(spec.name for spec in self.fields)
 
     def insert(self, values: Mapping[str, Value], *, at: datetime) -> Record:
         stamped = to_millis(at)
         record_id = self.first_id + len(self._records)  # deleted rows keep their ids
         record = Record(record_id, self._full(values), stamped, stamped)
         self._records[record_id] = record
-        if self._order is not None and (not self._keys or record.sort_key > self._keys[-1]):
+        if self._order is not None and (
+            not self._order or record.sort_key > self._order[-1].sort_key
+        ):
             self._order.append(record)
-            self._keys.append(record.sort_key)
         else:
             self._order = None
         return record
@@ -104,17 +109,17 @@ class Table:
 
     def _sorted(self) -> list[Record]:
         if self._order is None:
-            self._order = sorted(self._records.values(), key=lambda r: r.sort_key)
-            self._keys = [r.sort_key for r in self._order]
+            self._order = sorted(self._records.values(), key=_sort_key)
         return self._order
 
     def _first_wanted(self, query: PageQuery) -> int:
         """Index of the first row with updatedAt >= updated_since and key > after."""
         start = 0
         if query.updated_since is not None:
-            start = bisect_left(self._keys, (query.updated_since, -1))  # ids are positive
+            since = (query.updated_since, -1)  # ids are positive
+            start = bisect_left(self._sorted(), since, key=_sort_key)
         if query.after is not None:
-            start = max(start, bisect_right(self._keys, query.after))
+            start = max(start, bisect_right(self._sorted(), query.after, key=_sort_key))
         return start
 
     def render(self, record: Record) -> dict[str, Any]:
@@ -140,5 +145,9 @@ class Table:
         body.update({"createdAt": created, "updatedAt": created, "deletedAt": None})
         return body
 
-    def _full(self, values: Mapping[str, Value]) -> dict[str, Value]:
-        return {spec.name: values.get(spec.name) for spec in self.fields}
+    def _full(self, values: Mapping[str, Value]) -> Row:
+        return Row(self._layout, [values.get(spec.name) for spec in self.fields])
+
+
+def _sort_key(record: Record) -> SortKey:
+    return record.sort_key

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harness.fakes.row import Layout, Row, layout_of
 from harness.fakes.salesforce import ids
 from harness.fakes.salesforce.errors import ApiError, not_found
 from harness.fakes.salesforce.metadata import Catalog, SObjectMeta
-from harness.fakes.salesforce.row import Layout, Row, layout_of
 from harness.fakes.salesforce.values import render_value, to_millis
 
 AUDIT_USER_FIELDS = ("OwnerId", "CreatedById", "LastModifiedById")
@@ -138,7 +138,7 @@ class RecordStore:
     def _layout(self, meta: SObjectMeta) -> Layout:
         layout = self._layouts.get(meta.name)
         if layout is None:
-            layout = self._layouts[meta.name] = layout_of(meta)
+            layout = self._layouts[meta.name] = layout_of(f.name for f in meta.fields)
         return layout
 
     # --- allOrNone ------------------------------------------------------------------------

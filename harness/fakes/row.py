@@ -1,25 +1,24 @@
-"""One stored record's fields: a list in the sObject's field order behind a shared name index.
+"""One stored record's fields: a list in its object's field order behind a shared name index.
 
-    row = Row.of(layout_of(meta), {"Id": "003...", "LastName": "Nordmann"})
+    row = Row.of(layout_of(["Id", "LastName"]), {"Id": "003...", "LastName": "Nordmann"})
     row.get("LastName"); row["Phone"] = "1"; dict(row)     # a mapping like the dict it replaces
 
 A 100,000-Contact org keeps 16 fields per record: a dict each costs about three times the
-list. Names outside the layout (none today) live in a small dict of their own.
+list. Names outside the layout (none today) live in a small dict of their own. Both fakes
+store their records this way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-from harness.fakes.salesforce.metadata import SObjectMeta
-
-Layout = dict[str, int]  # field name -> position, shared by every row of one sObject
+Layout = dict[str, int]  # field name -> position, shared by every row of one object
 _MISSING: Any = object()
 
 
-def layout_of(meta: SObjectMeta) -> Layout:
-    return {f.name: i for i, f in enumerate(meta.fields)}
+def layout_of(names: Iterable[str]) -> Layout:
+    return {name: i for i, name in enumerate(names)}
 
 
 class Row(MutableMapping[str, Any]):
