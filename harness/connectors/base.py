@@ -20,6 +20,41 @@ Value = str | None
 SystemName = Literal["salesforce", "crmoffice"]
 
 
+class FieldValues(Mapping[str, Value]):
+    """A record's mapped values, read-only: the names tuple is shared by a page's records.
+
+    A cycle holds every changed record of both sides; a dict per record costs about twice this.
+    """
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Value, ...]) -> None:
+        self._names = names
+        self._values = values
+
+    def __getitem__(self, name: str) -> Value:
+        try:
+            return self._values[self._names.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default: Value = None) -> Value:  # type: ignore[override]
+        names = self._names
+        return self._values[names.index(name)] if name in names else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(dict(zip(self._names, self._values, strict=True)))
+
+
 @dataclass(frozen=True, slots=True)  # a cycle holds every changed record of both sides
 class SourceRecord:
     """One record as a system returned it: id, the mapped property values, its change stamp."""

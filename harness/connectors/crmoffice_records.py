@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.connectors.base import SourceRecord, Value
+from harness.connectors.base import FieldValues, SourceRecord, Value
 from harness.connectors.http_errors import contract_error
 
 KNOWN_TYPES = ("contacts", "companies")
@@ -32,12 +32,14 @@ def parse_list_page(
         raise contract_error(
             "Crmoffice", what, f"nextCursor should be a string or null: {cursor!r}"
         )
-    return [parse_item(item, type_name, fields) for item in body["items"]], cursor
+    names = tuple(dict.fromkeys(fields))  # shared by the page's records
+    return [parse_item(item, type_name, names) for item in body["items"]], cursor
 
 
 def parse_item(item: Any, type_name: str, fields: Sequence[str]) -> SourceRecord:
     record_id = record_id_of(item, type_name)
-    values = {name: _string_field(item, type_name, record_id, name) for name in fields}
+    names = fields if isinstance(fields, tuple) else tuple(dict.fromkeys(fields))
+    values = FieldValues(names, tuple(_string_field(item, type_name, record_id, n) for n in names))
     deleted_at = item.get("deletedAt")
     if deleted_at is not None:
         _timestamp(item, type_name, record_id, "deletedAt")

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.connectors.base import RecordUpdate, SourceRecord, Value, WriteResult
+from harness.connectors.base import FieldValues, RecordUpdate, SourceRecord, Value, WriteResult
 from harness.connectors.http_errors import contract_error
 
 # Per-record codes that may succeed on the next attempt: the row was busy, not wrong.
@@ -35,7 +35,8 @@ def parse_query_page(
         raise contract_error(
             "Salesforce", what, f"'done' is {done!r} with nextRecordsUrl {next_url!r}"
         )
-    records = [parse_record(raw, object_name, fields) for raw in body["records"]]
+    names = tuple(dict.fromkeys(fields))  # shared by the page's records
+    records = [parse_record(raw, object_name, names) for raw in body["records"]]
     return records, None if done else str(next_url)
 
 
@@ -48,7 +49,10 @@ def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SourceRec
     if not isinstance(record_id, str) or not record_id:
         raise _field_error(object_name, "?", "Id", "a non-empty string", raw.get("Id"))
     by_lower = {str(key).lower(): key for key in raw}
-    values = {name: _string_field(raw, by_lower, object_name, record_id, name) for name in fields}
+    names = fields if isinstance(fields, tuple) else tuple(dict.fromkeys(fields))
+    values = FieldValues(
+        names, tuple(_string_field(raw, by_lower, object_name, record_id, n) for n in names)
+    )
     deleted = raw.get("IsDeleted", False)
     if not isinstance(deleted, bool):
         raise _field_error(object_name, record_id, "IsDeleted", "a boolean", deleted)
