@@ -214,12 +214,10 @@ class LinkStore:
         self, target_refs: Iterable[str], *, flow: str | None = None
     ) -> dict[str, Link]:
         """Links to these targets (only the flow's, when one is named)."""
-        if flow is None:
-            rows = self._select_in("SELECT * FROM links WHERE target_ref IN ({})", [], target_refs)
-        else:
-            rows = self._select_in(
-                "SELECT * FROM links WHERE flow=? AND target_ref IN ({})", [flow], target_refs
-            )
+        rows = self._select_in("SELECT * FROM links WHERE target_ref IN ({})", [], target_refs)
+        # The flow is filtered here: in SQL, SQLite would scan the flow's links by primary key
+        # instead of probing the target index.
+        rows = [row for row in rows if flow is None or row["flow"] == flow]
         return {link.target_ref: link for link in self._with_based_on(rows)}
 
     def all_links(self, flow: str | None = None) -> list[Link]:
