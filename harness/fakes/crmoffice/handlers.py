@@ -124,7 +124,8 @@ class ResourceApi:
         record = self.table.insert(parsed.value, at=now)
         if key is not None:
             values = self.table.first_values(record)
-            self._keys.remember(self.type_name, key, parsed.value, now, record.id, values)
+            at = record.created_at if record.created_at == now else now  # one object, not two
+            self._keys.remember(self.type_name, key, parsed.value, at, record.id, values)
         return self._created(Replay(record.id, self.table.render(record)), replayed=False)
 
     def update(self, request: FakeRequest, match: re.Match[str]) -> FakeResponse:

@@ -39,12 +39,13 @@ IDEMPOTENCY_CONFLICT: Conflict = "conflict"
 
 @dataclass
 class IdempotencyKeys:
-    _entries: dict[str, dict[str, Remembered]] = field(default_factory=dict)  # type -> key ->
+    # type -> digest of the key -> what it created; a digest is half a long key's size
+    _entries: dict[str, dict[bytes, Remembered]] = field(default_factory=dict)
 
     def lookup(
         self, type_name: str, key: str, body: Any, now: datetime
     ) -> Remembered | Conflict | None:
-        entry = self._entries.get(type_name, {}).get(key)
+        entry = self._entries.get(type_name, {}).get(_digest(key))
         if entry is None or now - entry.at >= WINDOW:
             return None
         return entry if entry.fingerprint == _fingerprint(body) else IDEMPOTENCY_CONFLICT
@@ -59,10 +60,14 @@ class IdempotencyKeys:
         values: tuple[Value, ...],
     ) -> None:
         entry = Remembered(_fingerprint(body), now, record_id, values)
-        self._entries.setdefault(type_name, {})[key] = entry
+        self._entries.setdefault(type_name, {})[_digest(key)] = entry
 
 
 def _fingerprint(body: Any) -> bytes:
     # Same JSON value, same request: key order and whitespace do not make a body different.
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
+    return _digest(canonical)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

@@ -57,6 +57,7 @@ class Table:
 
     def __post_init__(self) -> None:
         self._layout = layout_of(spec.name for spec in self.fields)
+        self._no_values: tuple[Value, ...] = (None,) * len(self.fields)
 
     def insert(self, values: Mapping[str, Value], *, at: datetime) -> Record:
         stamped = to_millis(at)
@@ -132,7 +133,9 @@ class Table:
 
     def first_values(self, record: Record) -> tuple[Value, ...]:
         """The values render_first needs to answer as render did right after the insert."""
-        return tuple(record.values.get(spec.name) for spec in self.fields)
+        values = tuple(record.values.get(spec.name) for spec in self.fields)
+        # Records created without values (most companies) share one tuple.
+        return self._no_values if values == self._no_values else values
 
     def render_first(
         self, record_id: int, values: tuple[Value, ...], at: datetime
