@@ -231,6 +231,8 @@ class LinkStore:
         return int(self._db.execute("SELECT count(*) FROM links").fetchone()[0])
 
     def save_synced(self, synced: Sequence[SyncedValues]) -> None:
+        if not synced:
+            return
         with self._transaction():
             self._put_based_on((s.flow, s.source_ref, s.values) for s in synced)
             self._db.executemany(

@@ -407,7 +407,9 @@ class TalkEngine:
         synced, letters = [], []
         for plan in chunk:
             pair_failures = failures.get(plan.pair.link.source_ref, [])
-            synced.append(self._synced(plan, pair_failures))
+            values = self._synced(plan, pair_failures)
+            if values is not None:
+                synced.append(values)
             letters.extend(self._pair_letters(plan, pair_failures))
             _count_pair(tally, flow.name, plan, pair_failures)
         self.store.save_synced(synced)
@@ -417,18 +419,26 @@ class TalkEngine:
         self.failpoints.hit("after-synced")
         _count_letters(tally, flow.name, letters)
 
-    def _synced(self, plan: PairPlan, failures: list[Failure]) -> SyncedValues:
+    def _synced(self, plan: PairPlan, failures: list[Failure]) -> SyncedValues | None:
+        """What the store must change for the pair: the based_on values that differ and the
+        new seen times; None when it holds all of them already (a write would change nothing)."""
         directions = {f.direction for f in failures}
-        pair = plan.pair
-        return SyncedValues(
-            flow=pair.flow.name,
-            source_ref=pair.link.source_ref,
-            values=synced_values(
-                plan, salesforce_ok=TO_SF not in directions, crmoffice_ok=TO_CRM not in directions
-            ),
-            source_seen_at=pair.salesforce.modified_at if pair.salesforce else None,
-            target_seen_at=pair.crmoffice.modified_at if pair.crmoffice else None,
+        pair, link = plan.pair, plan.pair.link
+        values = synced_values(
+            plan, salesforce_ok=TO_SF not in directions, crmoffice_ok=TO_CRM not in directions
         )
+        changed = {
+            k: v for k, v in values.items() if k not in link.based_on or link.based_on[k] != v
+        }
+        source_seen = pair.salesforce.modified_at if pair.salesforce else None
+        target_seen = pair.crmoffice.modified_at if pair.crmoffice else None
+        if (
+            not changed
+            and source_seen in (None, link.source_seen_at)
+            and target_seen in (None, link.target_seen_at)
+        ):
+            return None
+        return SyncedValues(link.flow, link.source_ref, changed, source_seen, target_seen)
 
     def _pair_letters(self, plan: PairPlan, failures: list[Failure]) -> list[DeadLetter]:
         if not failures:
