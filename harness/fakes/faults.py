@@ -74,7 +74,9 @@ class FaultPlan:
 
     def pending(self) -> list[tuple[str, FaultKind, int]]:
         with self._lock:
-            return [(e.route_glob, e.fault.kind, e.remaining) for e in self._scripted if e.remaining]
+            return [
+                (e.route_glob, e.fault.kind, e.remaining) for e in self._scripted if e.remaining
+            ]
 
     def fired(self) -> int:
         with self._lock:

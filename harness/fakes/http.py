@@ -140,7 +140,9 @@ class FakeBugError(AssertionError):
 _HANDLED_FAULTS = (FaultKind.RECORD_FAILURE, FaultKind.LOST_RESPONSE)
 
 
-def dispatch(service: FakeService, request: FakeRequest, *, match_host: bool = True) -> FakeResponse:
+def dispatch(
+    service: FakeService, request: FakeRequest, *, match_host: bool = True
+) -> FakeResponse:
     route, match, allowed = _find_route(service, request, match_host=match_host)
     if route is None or match is None:
         return service.unknown_route(request, allowed)
