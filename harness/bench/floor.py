@@ -20,7 +20,7 @@ import requests
 from simple_salesforce.login import SalesforceLogin
 
 from harness.bench.budget import CRM_PAGE, SF_BATCH
-from harness.bench.engine_run import CYCLE_GAP_SECONDS, Calls
+from harness.bench.engine_run import CYCLE_GAP_SECONDS, Calls, settle_garbage
 from harness.bench.timing import Stopwatch
 from harness.connectors.crmoffice_records import wire_timestamp
 from harness.connectors.salesforce import changed_since_soql
@@ -193,6 +193,7 @@ def run_floor_phases(
     floor = Floor(world)
     initial, incremental, quiet = FloorPhase(), FloorPhase(), FloorPhase()
     marks = _snapshot(floor)
+    settle_garbage()
     with initial.time.running():
         floor.login()
     since = _timed_phase(floor, initial, None, _insert_all)
@@ -200,9 +201,11 @@ def run_floor_phases(
     edit(world)
     world.clock.advance(seconds=CYCLE_GAP_SECONDS)
     marks = _snapshot(floor)
+    settle_garbage()
     since = _timed_phase(floor, incremental, since, _write_edits)
     incremental.calls = _diff(marks, floor)
     marks = _snapshot(floor)
+    settle_garbage()
     with quiet.time.running():
         floor.read_cycle(since)
     quiet.calls = _diff(marks, floor)
