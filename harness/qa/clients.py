@@ -107,6 +107,10 @@ class CrmofficeQaClient:
         self._session = session
         self._token: str | None = None
 
+    def authenticate(self) -> None:
+        """Get a token now, so wrong credentials stop a run before its first scenario."""
+        self._access_token()
+
     def create(self, type_name: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         return dict(self._call("POST", f"/{type_name}", json=dict(fields)))
 

@@ -160,6 +160,12 @@ class SandboxTarget:
         except AuthenticationError as error:
             raise AuthenticationError(f"{error}; check {login_variables(self.config)}") from None
         self.org = check_salesforce(client, self.config.allowed_org_ids)
+        try:
+            CrmofficeQaClient(self.config.crmoffice, session=self.new_session()).authenticate()
+        except AuthenticationError as error:
+            raise AuthenticationError(
+                f"{error}; check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET"
+            ) from None
 
     def __exit__(
         self,

@@ -63,6 +63,16 @@ def test_wrong_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "wrong-password-123" not in done.stdout + done.stderr
 
 
+def test_wrong_crmoffice_secret_stops_the_run_in_one_line(tmp_path: Path) -> None:
+    done = _pytest(tmp_path, TALKQA_CRM_CLIENT_SECRET="wrong-crm-secret-77")
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("Exit: Crmoffice token endpoint")
+    assert "check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "wrong-crm-secret-77" not in done.stdout + done.stderr
+    assert "passed" not in done.stdout and "failed" not in done.stdout
+
+
 def test_guard_stops_a_production_org_before_any_scenario(tmp_path: Path) -> None:
     refused = _pytest(tmp_path, TALKQA_SANDBOX_FAKES_PRODUCTION="1")
     assert refused.returncode == 2
