@@ -40,6 +40,7 @@ from harness.connectors.settings import (
     SalesforceLogin,
     SalesforceSettings,
     SessionLogin,
+    simple_salesforce_login,
 )
 from harness.connectors.transport import Answer, CallObserver, Endpoint, Kind, observe
 from harness.errors import (
@@ -190,7 +191,9 @@ class SalesforceConnector:
     def _login(self) -> Salesforce:
         try:
             return Salesforce(
-                session=self._session, version=self._version, **_login_kwargs(self.settings.login)
+                session=self._session,
+                version=self._version,
+                **simple_salesforce_login(self.settings.login),
             )
         except SalesforceAuthenticationFailed as exc:
             raise self._login_error(exc) from None
@@ -368,30 +371,6 @@ def _transient_login_failure(status: int | None, code: str | int | None) -> bool
     if isinstance(code, str):
         return code in TRANSIENT_LOGIN_CODES or (status in TRANSIENT_STATUSES and status != 500)
     return status in TRANSIENT_STATUSES or code in TRANSIENT_STATUSES
-
-
-def _login_kwargs(login: SalesforceLogin) -> dict[str, Any]:
-    if isinstance(login, PasswordLogin):
-        return {
-            "username": login.username,
-            "password": login.password,
-            "security_token": login.security_token,
-            "domain": login.domain,
-        }
-    if isinstance(login, SessionLogin):
-        return {"session_id": login.session_id, "instance_url": login.instance_url}
-    if isinstance(login, JwtLogin):
-        return {
-            "username": login.username,
-            "consumer_key": login.consumer_key,
-            "privatekey": login.private_key,
-            "domain": login.domain,
-        }
-    return {
-        "consumer_key": login.consumer_key,
-        "consumer_secret": login.consumer_secret,
-        "domain": login.domain,
-    }
 
 
 def _secrets_of(login: SalesforceLogin) -> list[str]:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_SALESFORCE_API_VERSION = "59.0"  # SOAP password login is gone from 65.0 on
 
@@ -66,3 +67,28 @@ class CrmofficeSettings:
     client_secret: str = field(repr=False)
     refresh_token: str | None = field(default=None, repr=False)
     scope: str = "crmoffice offline_access"
+
+
+def simple_salesforce_login(login: SalesforceLogin) -> dict[str, Any]:
+    """The keyword arguments simple_salesforce.Salesforce takes for this kind of login."""
+    if isinstance(login, PasswordLogin):
+        return {
+            "username": login.username,
+            "password": login.password,
+            "security_token": login.security_token,
+            "domain": login.domain,
+        }
+    if isinstance(login, SessionLogin):
+        return {"session_id": login.session_id, "instance_url": login.instance_url}
+    if isinstance(login, JwtLogin):
+        return {
+            "username": login.username,
+            "consumer_key": login.consumer_key,
+            "privatekey": login.private_key,
+            "domain": login.domain,
+        }
+    return {
+        "consumer_key": login.consumer_key,
+        "consumer_secret": login.consumer_secret,
+        "domain": login.domain,
+    }

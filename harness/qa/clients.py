@@ -18,12 +18,9 @@ from simple_salesforce.exceptions import SalesforceError
 from simple_salesforce.format import format_soql
 
 from harness.connectors.settings import (
-    ClientCredentialsLogin,
     CrmofficeSettings,
-    JwtLogin,
-    PasswordLogin,
     SalesforceSettings,
-    SessionLogin,
+    simple_salesforce_login,
 )
 from harness.errors import AuthenticationError, NotFoundError, TalkQAError
 
@@ -45,25 +42,11 @@ class SalesforceQaClient:
     def login(
         cls, settings: SalesforceSettings, *, session: requests.Session
     ) -> SalesforceQaClient:
-        login = settings.login
-        common: dict[str, Any] = {"session": session, "version": settings.api_version}
         try:
-            if isinstance(login, PasswordLogin):
-                client = Salesforce(username=login.username, password=login.password,
-                                    security_token=login.security_token, domain=login.domain,
-                                    **common)
-            elif isinstance(login, SessionLogin):
-                client = Salesforce(instance_url=login.instance_url,
-                                    session_id=login.session_id, **common)
-            elif isinstance(login, JwtLogin):
-                client = Salesforce(username=login.username, consumer_key=login.consumer_key,
-                                    privatekey=login.private_key, domain=login.domain, **common)
-            elif isinstance(login, ClientCredentialsLogin):
-                client = Salesforce(consumer_key=login.consumer_key,
-                                    consumer_secret=login.consumer_secret, domain=login.domain,
-                                    **common)
-            else:  # pragma: no cover - the union is closed
-                raise TypeError(login)
+            client = Salesforce(
+                session=session, version=settings.api_version,
+                **simple_salesforce_login(settings.login),
+            )
         except SalesforceError as error:
             raise AuthenticationError(f"Salesforce login refused ({error.status})") from None
         return cls(client)
