@@ -42,3 +42,25 @@ def preexisting_source(driver: ChecklistDriver, source: str, object: str, proper
 def preexisting_target(driver: ChecklistDriver, target: str, type: str, property: str,
                        value: str) -> None:
     driver.create_target(type, {property: value})
+
+
+@given(parsers.re(phrases.RECORD_EMPTY.regex))
+def record_empty(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
+    driver.create_source(object, {property: None})
+
+
+@given(parsers.re(phrases.LINKED_EMPTY.regex))
+def linked_empty(driver: ChecklistDriver, source: str, object: str, property: str,
+                 target: str, type: str) -> None:
+    driver.link(driver.create_source(object, {property: None}))
+
+
+@given(parsers.re(phrases.MANY_RECORDS.regex))
+def many_records(driver: ChecklistDriver, count: str, source: str, object: str) -> None:
+    driver.create_many(object, int(count))
+
+
+@given(parsers.re(phrases.MANY_LINKED.regex))
+def many_linked(driver: ChecklistDriver, count: str, source: str, object: str, target: str,
+                type: str) -> None:
+    driver.link_many(driver.create_many(object, int(count)))

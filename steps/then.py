@@ -84,7 +84,128 @@ def source_has(driver: ChecklistDriver, source: str, object: str, property: str,
 def _assert_value(record: dict[str, Any], prop: str, expected: str, system: str) -> None:
     assert prop in record, f"{system} returned no {prop!r}; it has {sorted(record)}"
     assert same_value(record[prop], expected), (
-        f"{system} {prop} is {record[prop]!r}, expected {expected!r}"
+        f"{system} {prop} is {record[prop]!r}, expected {expected or 'empty'!r}"
+        + _found_elsewhere(record, prop, expected)
+    )
+
+
+def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
+    """Where the expected value landed instead, if it is in another property of the record."""
+    if not expected:
+        return ""
+    others = sorted(k for k, v in record.items() if k != prop and same_value(v, expected))
+    return f" (that value is in {', '.join(others)})" if others else ""
+
+
+@then(parsers.re(phrases.TARGET_EMPTY.regex))
+@polled
+def target_empty(driver: ChecklistDriver, target: str, type: str, property: str) -> None:
+    _assert_value(driver.read("Crmoffice", driver.source()), property, "", "Crmoffice")
+
+
+@then(parsers.re(phrases.SOURCE_EMPTY.regex))
+@polled
+def source_empty(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
+    _assert_value(driver.read("Salesforce", driver.source()), property, "", "Salesforce")
+
+
+@then(parsers.re(phrases.SOURCE_KEEPS.regex))
+@polled
+def source_keeps(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
+    handle = driver.source()
+    made = handle.created_values.get(property)
+    assert made, f"the scenario made Salesforce {object} {handle.record_id} with no {property}"
+    _assert_value(driver.read("Salesforce", handle), property, made, "Salesforce")
+
+
+@then(parsers.re(phrases.TARGET_HAS_THE_OTHERS.regex))
+@polled
+def target_has_the_others(driver: ChecklistDriver, target: str, type: str) -> None:
+    handle = driver.source()
+    salesforce, crmoffice = driver.read("Salesforce", handle), driver.read("Crmoffice", handle)
+    wrong = [
+        f"{row.target_property} is {crmoffice.get(row.target_property)!r}, Salesforce"
+        f" {row.source_property} is {salesforce.get(row.source_property)!r}"
+        + _found_elsewhere(crmoffice, row.target_property, salesforce.get(row.source_property))
+        for row in handle.flow.properties
+        if not same_value(salesforce.get(row.source_property), crmoffice.get(row.target_property))
+    ]
+    assert not wrong, (
+        f"Crmoffice {type}/{handle.link} differs from Salesforce {handle.record_id}: "
+        + "; ".join(wrong)
+    )
+
+
+@then(parsers.re(phrases.EACH_LINKED_ONCE.regex))
+@polled
+def each_linked_once(driver: ChecklistDriver, target: str, type: str) -> None:
+    records = driver.records
+    assert records, "the scenario made no 'records'"
+    missing = [h.record_id for h in records if not h.candidates]
+    doubled = {h.record_id: h.candidates for h in records if len(h.candidates) > 1}
+    assert not missing and not doubled, (
+        f"of {len(records)} Salesforce {records[0].object_name} records, {len(missing)} have"
+        f" no linked Crmoffice {type} record (first: {missing[:3]}) and {len(doubled)} have"
+        f" more than one (first: {dict(list(doubled.items())[:3])})"
+    )
+    owned = {h.link for h in records}
+    strays = sorted(driver.last_cycle.after.crm_ids(records[0].target_type) - owned)
+    assert not strays, (
+        f"Crmoffice also holds {len(strays)} new records no source owns: {strays[:5]}"
+    )
+
+
+@then(parsers.re(phrases.EACH_EDITED.regex))
+@polled
+def each_edited(driver: ChecklistDriver, property: str, system: str) -> None:
+    _assert_each_edited(driver, property, system, but=None)
+
+
+@then(parsers.re(phrases.EACH_BUT_ONE_EDITED.regex))
+@polled
+def each_but_one_edited(driver: ChecklistDriver, property: str, system: str) -> None:
+    assert driver.rejected is not None, "no record was given an over-long value"
+    _assert_each_edited(driver, property, system, but=driver.rejected.record_id)
+
+
+def _assert_each_edited(driver: ChecklistDriver, prop: str, system: str, but: str | None) -> None:
+    row = driver.row_of(prop)
+    expected = {rid: v for rid, v in driver.edited.get(row.source_property, {}).items()
+                if rid != but}
+    assert expected, f"no record had {row.source_property} edited"
+    observed = driver.observe()
+    handles = {h.record_id: h for h in driver.records}
+    wrong = []
+    for rid, value in expected.items():
+        if system == "Salesforce":
+            got = observed.salesforce.get(rid, {}).get(row.source_property)
+        else:
+            key = (handles[rid].target_type, handles[rid].link or 0)
+            got = observed.crmoffice.get(key, {}).get(row.target_property)
+        if not same_value(got, value):
+            wrong.append(f"{rid}: {got!r}, expected {value!r}")
+    assert not wrong, (
+        f"{len(wrong)} of {len(expected)} edited records do not hold their edit in {system}"
+        f" {prop} (first: {'; '.join(wrong[:3])})"
+    )
+
+
+@then(parsers.re(phrases.ONLY_THAT_ONE_DEAD.regex))
+@polled
+def only_that_one_dead(driver: ChecklistDriver, reason: str) -> None:
+    rejected = driver.rejected
+    assert rejected is not None, "no record was given an over-long value"
+    ids = {h.record_id: h for h in driver.records} | {str(h.link): h for h in driver.records}
+    letters = driver.last_cycle.report.dead_letters
+    lettered = {ids[d.ref.split(":", 1)[-1]].record_id: d for d in letters
+                if d.ref.split(":", 1)[-1] in ids}
+    assert set(lettered) == {rejected.record_id}, (
+        f"expected only Salesforce {rejected.record_id} on the dead-letter list; it holds"
+        f" {sorted(lettered) or 'none of them'}"
+    )
+    assert lettered[rejected.record_id].code == reason, (
+        f"{rejected.record_id} is dead-lettered with {lettered[rejected.record_id].code},"
+        f" expected {reason}"
     )
 
 

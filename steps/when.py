@@ -28,6 +28,30 @@ def edit_at(driver: ChecklistDriver, property: str, value: str, system: str, tim
         pytest.skip(str(reason))
 
 
+@when(parsers.re(phrases.CLEAR.regex))
+def clear(driver: ChecklistDriver, property: str, empty: str, system: str) -> None:
+    driver.clear(system, property, empty)
+
+
+@when(parsers.re(phrases.EDIT_DURING.regex))
+def edit_during(driver: ChecklistDriver, property: str, value: str, system: str) -> None:
+    try:
+        driver.edit_during_cycle(system, property, value)
+    except ScenarioSkip as reason:
+        pytest.skip(str(reason))
+
+
+@when(parsers.re(phrases.EDIT_MANY.regex))
+def edit_many(driver: ChecklistDriver, property: str, system: str, count: str) -> None:
+    driver.edit_many(system, property, int(count))
+
+
+@when(parsers.re(phrases.EDIT_MANY_ONE_LONG.regex))
+def edit_many_one_long(driver: ChecklistDriver, property: str, system: str,
+                       length: str) -> None:
+    driver.edit_many(system, property, len(driver.records), long_one=int(length))
+
+
 @when(parsers.re(phrases.EDIT_LENGTH.regex))
 def edit_length(driver: ChecklistDriver, property: str, length: str, system: str) -> None:
     driver.edit(system, property, driver.factory.text_of_length(int(length)))

@@ -27,11 +27,15 @@ Feature: Salesforce Contact to Crmoffice Contacts
     Then the linked Crmoffice Contacts record has <Crmoffice property> "<value>"
 
     Examples:
-      | Salesforce property | Crmoffice property | Crmoffice data type | value       |
-      | FirstName           | givenName          | string              | Åse Ødegård |
-      | LastName            | familyName         | string              | Åse Ødegård |
-      | MobilePhone         | mobilePhone        | string              | Åse Ødegård |
-      | Phone               | directPhone        | string              | Åse Ødegård |
+      | Salesforce property | Crmoffice property | Crmoffice data type | value                                                                            |
+      | FirstName           | givenName          | string              | Åse Ødegård                                                                      |
+      | LastName            | familyName         | string              | Åse Ødegård                                                                      |
+      | MobilePhone         | mobilePhone        | string              | +47 912 34 567                                                                   |
+      | Phone               | directPhone        | string              | +47 912 34 567                                                                   |
+      | FirstName           | givenName          | string              | Åse Ødegård / Bjørn Ærø / Åse Ødegård /9                                         |
+      | LastName            | familyName         | string              | Åse Ødegård / Bjørn Ærø / Åse Ødegård / Bjørn Ærø / Åse Ødegård / Bjørn Ærø / Ås |
+      | MobilePhone         | mobilePhone        | string              | +47 912 34 567 / +47 22 86 54 00 / +47 9                                         |
+      | Phone               | directPhone        | string              | +47 912 34 567 / +47 22 86 54 00 / +47 9                                         |
 
   @property @edit-anywhere @critical @story-property-to-salesforce
   Scenario Outline: <Crmoffice property> edited in Crmoffice reaches the linked Salesforce Contact as <Salesforce property>
@@ -41,11 +45,15 @@ Feature: Salesforce Contact to Crmoffice Contacts
     Then the linked Salesforce Contact has <Salesforce property> "<value>"
 
     Examples:
-      | Salesforce property | Crmoffice property | Crmoffice data type | value     |
-      | FirstName           | givenName          | string              | Bjørn Ærø |
-      | LastName            | familyName         | string              | Bjørn Ærø |
-      | MobilePhone         | mobilePhone        | string              | Bjørn Ærø |
-      | Phone               | directPhone        | string              | Bjørn Ærø |
+      | Salesforce property | Crmoffice property | Crmoffice data type | value                                                                            |
+      | FirstName           | givenName          | string              | Bjørn Ærø                                                                        |
+      | LastName            | familyName         | string              | Bjørn Ærø                                                                        |
+      | MobilePhone         | mobilePhone        | string              | +47 22 86 54 00                                                                  |
+      | Phone               | directPhone        | string              | +47 22 86 54 00                                                                  |
+      | FirstName           | givenName          | string              | Åse Ødegård / Bjørn Ærø / Åse Ødegård /9                                         |
+      | LastName            | familyName         | string              | Åse Ødegård / Bjørn Ærø / Åse Ødegård / Bjørn Ærø / Åse Ødegård / Bjørn Ærø / Ås |
+      | MobilePhone         | mobilePhone        | string              | +47 912 34 567 / +47 22 86 54 00 / +47 9                                         |
+      | Phone               | directPhone        | string              | +47 912 34 567 / +47 22 86 54 00 / +47 9                                         |
 
   @link @edit-anywhere @story-edit-updates-same-record
   Scenario: An edit in Salesforce updates the same linked Crmoffice Contacts record
@@ -100,10 +108,13 @@ Feature: Salesforce Contact to Crmoffice Contacts
     And the linked Crmoffice Contacts record has givenName "<winning value>"
 
     Examples:
-      | Salesforce time | Crmoffice time | rule                       | winning value |
-      | 10:00:00        | 10:05:00       | Crmoffice edited later     | Bjørn Ærø     |
-      | 10:05:00        | 10:00:00       | Salesforce edited later    | Åse Ødegård   |
-      | 10:00:00        | 10:00:00       | same time: Salesforce wins | Åse Ødegård   |
+      | Salesforce time | Crmoffice time | rule                              | winning value |
+      | 10:00:00        | 10:05:00       | Crmoffice edited later            | Bjørn Ærø     |
+      | 10:05:00        | 10:00:00       | Salesforce edited later           | Åse Ødegård   |
+      | 10:00:00        | 10:00:00       | same time: Salesforce wins        | Åse Ødegård   |
+      | 10:00:00.250    | 10:00:00.900   | Crmoffice edited 650 ms later     | Bjørn Ærø     |
+      | 10:00:00.900    | 10:00:00.250   | Salesforce edited 650 ms later    | Åse Ødegård   |
+      | 10:00:00.500    | 10:00:00.500   | same millisecond: Salesforce wins | Åse Ødegård   |
 
   @no-echo @critical @story-no-echo
   Scenario: A cycle with no outside edits writes nothing for a linked Salesforce Contact
@@ -118,3 +129,155 @@ Feature: Salesforce Contact to Crmoffice Contacts
     And the sync engine runs a cycle
     And the sync engine runs another cycle
     Then the cycle wrote nothing to either system
+
+  @property @empty-value @story-cleared-to-crmoffice
+  Scenario Outline: <Salesforce property> cleared to <empty> in Salesforce is cleared in Crmoffice <Crmoffice property>
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When <Salesforce property> is cleared to <empty> in Salesforce
+    And the sync engine runs a cycle
+    Then the linked Crmoffice Contacts record has <Crmoffice property> empty
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | empty |
+      | FirstName           | givenName          | string              | ""    |
+      | FirstName           | givenName          | string              | null  |
+      | MobilePhone         | mobilePhone        | string              | ""    |
+      | MobilePhone         | mobilePhone        | string              | null  |
+      | Phone               | directPhone        | string              | ""    |
+      | Phone               | directPhone        | string              | null  |
+
+  @property @empty-value @edit-anywhere @story-cleared-to-salesforce
+  Scenario Outline: <Crmoffice property> cleared to <empty> in Crmoffice is cleared in the linked Salesforce Contact <Salesforce property>
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When <Crmoffice property> is cleared to <empty> in Crmoffice
+    And the sync engine runs a cycle
+    Then the linked Salesforce Contact has <Salesforce property> empty
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | empty |
+      | FirstName           | givenName          | string              | ""    |
+      | FirstName           | givenName          | string              | null  |
+      | MobilePhone         | mobilePhone        | string              | ""    |
+      | MobilePhone         | mobilePhone        | string              | null  |
+      | Phone               | directPhone        | string              | ""    |
+      | Phone               | directPhone        | string              | null  |
+
+  @property @empty-value @dead-letter @story-cleared-required-field
+  Scenario Outline: <Crmoffice property> cleared in Crmoffice cannot empty the required Salesforce <Salesforce property>: dead-lettered, the value stays
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When <Crmoffice property> is cleared to <empty> in Crmoffice
+    And the sync engine runs a cycle
+    Then the edit to <Salesforce property> is on the dead-letter list with reason "REQUIRED_FIELD_MISSING"
+    And the linked Salesforce Contact still has the <Salesforce property> it was made with
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | empty |
+      | LastName            | familyName         | string              | ""    |
+      | LastName            | familyName         | string              | null  |
+
+  @no-echo @empty-value @story-empty-no-flip-flop
+  Scenario Outline: <cleared property> cleared to <empty> in <system> is not written again: "" and null are one value
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When <cleared property> is cleared to <empty> in <system>
+    And the sync engine runs a cycle
+    And the sync engine runs another cycle
+    Then the cycle wrote nothing to either system
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | system     | cleared property | empty |
+      | FirstName           | givenName          | string              | Salesforce | FirstName        | ""    |
+      | FirstName           | givenName          | string              | Salesforce | FirstName        | null  |
+      | FirstName           | givenName          | string              | Crmoffice  | givenName        | ""    |
+      | FirstName           | givenName          | string              | Crmoffice  | givenName        | null  |
+      | MobilePhone         | mobilePhone        | string              | Salesforce | MobilePhone      | ""    |
+      | MobilePhone         | mobilePhone        | string              | Salesforce | MobilePhone      | null  |
+      | MobilePhone         | mobilePhone        | string              | Crmoffice  | mobilePhone      | ""    |
+      | MobilePhone         | mobilePhone        | string              | Crmoffice  | mobilePhone      | null  |
+      | Phone               | directPhone        | string              | Salesforce | Phone            | ""    |
+      | Phone               | directPhone        | string              | Salesforce | Phone            | null  |
+      | Phone               | directPhone        | string              | Crmoffice  | directPhone      | ""    |
+      | Phone               | directPhone        | string              | Crmoffice  | directPhone      | null  |
+
+  @property @empty-value @story-created-with-empty
+  Scenario Outline: A new Salesforce Contact with <Salesforce property> empty reaches Crmoffice with <Crmoffice property> empty and every other property
+    Given a Salesforce Contact with <Salesforce property> empty
+    When the sync engine runs a cycle
+    Then the linked Crmoffice Contacts record has <Crmoffice property> empty
+    And the linked Crmoffice Contacts record has the other properties of it
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type |
+      | FirstName           | givenName          | string              |
+      | MobilePhone         | mobilePhone        | string              |
+      | Phone               | directPhone        | string              |
+
+  @property @empty-value @edit-anywhere @story-empty-never-overwrites-crmoffice
+  Scenario Outline: <Salesforce property> set in Salesforce is not overwritten by the empty value in Crmoffice when <other property> is edited there
+    Given a Salesforce Contact with <Salesforce property> empty linked to a Crmoffice Contacts record
+    When <Salesforce property> is edited to "<value>" in Salesforce
+    And <other property> is edited to "<other value>" in Crmoffice
+    And the sync engine runs a cycle
+    Then the linked Salesforce Contact has <Salesforce property> "<value>"
+    And the linked Crmoffice Contacts record has <Crmoffice property> "<value>"
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | other property | value           | other value |
+      | FirstName           | givenName          | string              | familyName     | Bjørn Ærø       | Bjørn Ærø   |
+      | MobilePhone         | mobilePhone        | string              | givenName      | +47 22 86 54 00 | Bjørn Ærø   |
+      | Phone               | directPhone        | string              | givenName      | +47 22 86 54 00 | Bjørn Ærø   |
+
+  @property @empty-value @edit-anywhere @story-empty-never-overwrites-salesforce
+  Scenario Outline: <Crmoffice property> set in Crmoffice is not overwritten by the empty value in Salesforce when <other property> is edited there
+    Given a Salesforce Contact with <Salesforce property> empty linked to a Crmoffice Contacts record
+    When <Crmoffice property> is edited to "<value>" in Crmoffice
+    And <other property> is edited to "<other value>" in Salesforce
+    And the sync engine runs a cycle
+    Then the linked Salesforce Contact has <Salesforce property> "<value>"
+    And the linked Crmoffice Contacts record has <Crmoffice property> "<value>"
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | other property | value           | other value |
+      | FirstName           | givenName          | string              | LastName       | Bjørn Ærø       | Bjørn Ærø   |
+      | MobilePhone         | mobilePhone        | string              | FirstName      | +47 22 86 54 00 | Bjørn Ærø   |
+      | Phone               | directPhone        | string              | FirstName      | +47 22 86 54 00 | Bjørn Ærø   |
+
+  @edit-anywhere @watermark @story-edit-during-cycle
+  Scenario Outline: An edit made in <system> while a cycle runs, after the engine read it, arrives by the next cycle
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When <edited property> is edited to "<value>" in <system> while the sync engine runs a cycle
+    And the sync engine runs another cycle
+    Then the linked Salesforce Contact has <Salesforce property> "<value>"
+    And the linked Crmoffice Contacts record has <Crmoffice property> "<value>"
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | system     | edited property | value     |
+      | FirstName           | givenName          | string              | Salesforce | FirstName       | Bjørn Ærø |
+      | FirstName           | givenName          | string              | Crmoffice  | givenName       | Bjørn Ærø |
+
+  @dead-letter @batch @story-rejected-record-in-batch
+  Scenario Outline: One record of a Salesforce batch rejected for a too-long <Salesforce property> does not hold the others back
+    Given 5 Salesforce Contact records linked to Crmoffice Contacts records
+    When <Crmoffice property> is edited in Crmoffice on each of them, one to a value of <length> characters
+    And the sync engine runs a cycle
+    Then each of them but that one has its edited <Salesforce property> in Salesforce
+    And only that one is on the dead-letter list, with reason "STRING_TOO_LONG"
+
+    Examples:
+      | Salesforce property | Crmoffice property | Crmoffice data type | length |
+      | FirstName           | givenName          | string              | 41     |
+      | LastName            | familyName         | string              | 81     |
+
+  @volume @link @story-volume-new-records
+  Scenario: 2,001 new Salesforce Contact records, more than one query page, each reach Crmoffice exactly once
+    Given 2001 Salesforce Contact records
+    When the sync engine runs a cycle
+    Then Crmoffice holds exactly one Contacts record linked to each of them
+
+  @volume @edit-anywhere @story-volume-edits-both-ways
+  Scenario: 2,001 edits in Salesforce and 1,001 in Crmoffice in one cycle, more than a page and a batch each way, all arrive
+    Given 2001 Salesforce Contact records linked to Crmoffice Contacts records
+    When FirstName is edited in Salesforce on 2001 of them
+    And familyName is edited in Crmoffice on 1001 of them
+    And the sync engine runs a cycle
+    Then each of them has its edited givenName in Crmoffice
+    And each of them has its edited LastName in Salesforce

@@ -4,9 +4,10 @@
     re.fullmatch(RECORD_WITH.regex, 'a Salesforce Contact with FirstName "Åse"')  # a match
 
 A template uses `{name}` for a parameter. Names, objects, types and properties are single words;
-`"{value}"` and `"{flow}"` are quoted text; `{time}` is HH:MM:SS; `{count}` and `{length}` are
-whole numbers. `regex` turns a template into a pattern for `pytest_bdd.parsers.re`, and the tests
-check that each step in features/ matches exactly one phrase, so no two definitions can clash.
+`"{value}"` and `"{flow}"` are quoted text; `{time}` is HH:MM:SS or HH:MM:SS.mmm; `{empty}` is
+`""` or `null`; `{count}` and `{length}` are whole numbers. `regex` turns a template into a
+pattern for `pytest_bdd.parsers.re`, and the tests check that each step in features/ matches
+exactly one phrase, so no two definitions can clash.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ PARAMETER_PATTERNS = {
     "value": r'[^"]*',
     "flow": r'[^"]*',
     "reason": r'[^"]*',
-    "time": r"\d\d:\d\d:\d\d",
+    "time": r"\d\d:\d\d:\d\d(?:\.\d{3})?",  # HH:MM:SS or HH:MM:SS.mmm (both APIs keep ms)
+    "empty": r'""|null',
     "count": r"\d+",
     "length": r"\d+",
 }
@@ -76,6 +78,22 @@ LINKED_RECORD = _given(
     "a {source} {object} linked to a {target} {type} record",
     "create a source record and run one cycle, so it has its linked target record",
 )
+RECORD_EMPTY = _given(
+    "a {source} {object} with {property} empty",
+    "create one source record with made-up values and this property left empty",
+)
+LINKED_EMPTY = _given(
+    "a {source} {object} with {property} empty linked to a {target} {type} record",
+    "as 'linked to', with this property left empty on both sides",
+)
+MANY_RECORDS = _given(
+    "{count} {source} {object} records",
+    "create that many source records with made-up values (sObject Collections, 200 a call)",
+)
+MANY_LINKED = _given(
+    "{count} {source} {object} records linked to {target} {type} records",
+    "create that many source records and run one cycle, so each has its linked target record",
+)
 PREEXISTING_SOURCE = _given(
     'a {source} {object} with {property} "{value}" created before onboarding',
     "a source record that exists before the engine first runs (no link)",
@@ -99,6 +117,23 @@ EDIT = _when(
 EDIT_AT = _when(
     '{property} is edited to "{value}" in {system} at {time}',
     "edit as above, with that modification time today (the clock is the harness's)",
+)
+CLEAR = _when(
+    "{property} is cleared to {empty} in {system}",
+    'set the property on the linked record to "" or null in that system, now',
+)
+EDIT_DURING = _when(
+    '{property} is edited to "{value}" in {system} while the sync engine runs a cycle',
+    "run one cycle; the edit lands once the engine has read that system, a minute into a cycle"
+    " that takes two (mock only: the fakes' clock and call hooks)",
+)
+EDIT_MANY = _when(
+    "{property} is edited in {system} on {count} of them",
+    "give the property a new made-up value on that many of the 'records' (first ones first)",
+)
+EDIT_MANY_ONE_LONG = _when(
+    "{property} is edited in {system} on each of them, one to a value of {length} characters",
+    "a new made-up value on each of the 'records'; the middle one gets a value of that length",
 )
 EDIT_LENGTH = _when(
     "{property} is edited to a value of {length} characters in {system}",
@@ -156,6 +191,38 @@ SOURCE_HAS = _then(
     'the linked {source} {object} has {property} "{value}"',
     "read the source record back from its system and compare (empty equals null)",
 )
+TARGET_EMPTY = _then(
+    "the linked {target} {type} record has {property} empty",
+    'read the linked target record back: the property is "" or null',
+)
+SOURCE_EMPTY = _then(
+    "the linked {source} {object} has {property} empty",
+    'read the source record back: the property is "" or null',
+)
+SOURCE_KEEPS = _then(
+    "the linked {source} {object} still has the {property} it was made with",
+    "read the source record back: the property holds the value the Given step made",
+)
+TARGET_HAS_THE_OTHERS = _then(
+    "the linked {target} {type} record has the other properties of it",
+    "every other property row of the document holds the source record's value in the target",
+)
+EACH_LINKED_ONCE = _then(
+    "{target} holds exactly one {type} record linked to each of them",
+    "each of the 'records' has exactly one target record, and the target holds no other new one",
+)
+EACH_EDITED = _then(
+    "each of them has its edited {property} in {system}",
+    "read every one of the edited 'records' back (one list read) and compare each value",
+)
+EACH_BUT_ONE_EDITED = _then(
+    "each of them but that one has its edited {property} in {system}",
+    "as above, for every edited record except the one given the over-long value",
+)
+ONLY_THAT_ONE_DEAD = _then(
+    'only that one is on the dead-letter list, with reason "{reason}"',
+    "the cycle's dead-letter list holds exactly the record given the over-long value",
+)
 STILL_LINKED = _then(
     "the {source} {object} is still linked to the same {target} {type} record",
     "the link names the same target id as after the Given step",
@@ -194,7 +261,6 @@ STAYS_DELETED = _then(
 DEAD_LETTERED = _then(
     'the edit to {property} is on the dead-letter list with reason "{reason}"',
     "the dead-letter list holds the record's change with the target's error code",
-    handwritten_only=True,
 )
 OTHER_SYNCED = _then(
     'the other {source} {object} has a linked {target} {type} record with {property} "{value}"',

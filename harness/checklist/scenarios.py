@@ -22,12 +22,27 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "number": ("4.5", "5.25"),
     "boolean": ("true", "false"),
 }
-# Conflict rows: (Salesforce time, Crmoffice time, rule, which side wins).
+# Where the Salesforce describe says more than the document's data type: a phone field gets
+# phone numbers (Norwegian mobile and landline formats), not names.
+FIELD_SAMPLES: dict[str, tuple[str, str]] = {
+    "phone": ("+47 912 34 567", "+47 22 86 54 00"),
+}
+# Conflict rows: (Salesforce time, Crmoffice time, rule, which side wins). Both APIs stamp
+# milliseconds, so edits less than a second apart must still resolve to the later one.
 CONFLICTS = (
     ("10:00:00", "10:05:00", "{target} edited later", "target"),
     ("10:05:00", "10:00:00", "{source} edited later", "source"),
     ("10:00:00", "10:00:00", "same time: {source} wins", "source"),
+    ("10:00:00.250", "10:00:00.900", "{target} edited 650 ms later", "target"),
+    ("10:00:00.900", "10:00:00.250", "{source} edited 650 ms later", "source"),
+    ("10:00:00.500", "10:00:00.500", "same millisecond: {source} wins", "source"),
 )
+EMPTIES = ('""', "null")
+# More than one page or batch of each API (SYNC-SEMANTICS "Salesforce facts"; the Crmoffice
+# contract's maximum `limit`): Salesforce query pages hold 2,000, Collections calls 200,
+# Crmoffice list pages 1,000.
+SALESFORCE_PAGE, CRMOFFICE_PAGE = 2000, 1000
+BATCH_SIZE = 5  # records in the one Collections call where one record is rejected
 
 
 @dataclass(frozen=True)
@@ -83,8 +98,19 @@ def check_data_types(spec: DataflowSpec, source: str) -> None:
 
 
 def samples(mapping: PropertyMapping) -> tuple[str, str]:
-    """(value for a new record, value for an edit) of the mapping's data type."""
-    return SAMPLES[mapping.target_data_type]
+    """(value for a new record, value for an edit) of the field's type, else its data type."""
+    return FIELD_SAMPLES.get(mapping.source_type) or SAMPLES[mapping.target_data_type]
+
+
+def longest_sample(mapping: PropertyMapping) -> str | None:
+    """A realistic value of exactly the longest length both systems accept (None: no limit)."""
+    if mapping.max_length is None or mapping.target_data_type != "string":
+        return None
+    created, edited = samples(mapping)
+    base = f"{created} / {edited} / "
+    value = (base * (mapping.max_length // len(base) + 1))[: mapping.max_length]
+    # A trailing space could be trimmed by either system, which would be no defect.
+    return value if not value.endswith(" ") else value[:-1] + "9"
 
 
 def story(name: str, flow: FlowSpec | None = None) -> str:
@@ -142,12 +168,17 @@ def _columns(flow: FlowSpec) -> tuple[str, str]:
 
 
 def _property_examples(flow: FlowSpec, created: bool) -> tuple[tuple[str, ...], ...]:
-    """The document's table, row for row, plus the value the scenario writes."""
+    """The document's table, row for row, with the value the scenario writes; then each row
+    again with a value of the longest length both systems accept."""
     header = (*_columns(flow), f"{flow.target_system} data type", "value")
-    rows = tuple(
+    rows = [
         (m.source_property, m.target_property, m.target_data_type, samples(m)[not created])
         for m in flow.properties
-    )
+    ]
+    for m in flow.properties:
+        longest = longest_sample(m)
+        if longest is not None:
+            rows.append((m.source_property, m.target_property, m.target_data_type, longest))
     return (header, *rows)
 
 
@@ -297,6 +328,274 @@ def document_gap(flow: FlowSpec) -> Scenario:
     )
 
 
+# --- empty values (SYNC-SEMANTICS "One sync cycle" 5: "" and null are one value) ------------
+
+
+def _clearable(flow: FlowSpec) -> tuple[PropertyMapping, ...]:
+    """Rows whose Salesforce field may be empty (a required one is its own item)."""
+    return tuple(m for m in flow.properties if not m.source_required)
+
+
+def _row(m: PropertyMapping) -> tuple[str, str, str]:
+    return m.source_property, m.target_property, m.target_data_type
+
+
+def _row_header(flow: FlowSpec, *more: str) -> tuple[str, ...]:
+    return (*_columns(flow), f"{flow.target_system} data type", *more)
+
+
+def cleared_to_target(flow: FlowSpec) -> Scenario | None:
+    rows = tuple((*_row(m), empty) for m in _clearable(flow) for empty in EMPTIES)
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("property", "empty-value", story("cleared-to-{target}", flow)),
+        f"<{source_column}> cleared to <empty> in {flow.source_system} is cleared in "
+        f"{flow.target_system} <{target_column}>",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.CLEAR, flow, property=f"<{source_column}>", empty="<empty>",
+                  system=flow.source_system),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.TARGET_EMPTY, flow, property=f"<{target_column}>"),
+        ),
+        (_row_header(flow, "empty"), *rows),
+    )
+
+
+def cleared_to_source(flow: FlowSpec) -> Scenario | None:
+    rows = tuple((*_row(m), empty) for m in _clearable(flow) for empty in EMPTIES)
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("property", "empty-value", "edit-anywhere", story("cleared-to-{source}", flow)),
+        f"<{target_column}> cleared to <empty> in {flow.target_system} is cleared in the "
+        f"linked {_source(flow)} <{source_column}>",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.CLEAR, flow, property=f"<{target_column}>", empty="<empty>",
+                  system=flow.target_system),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.SOURCE_EMPTY, flow, property=f"<{source_column}>"),
+        ),
+        (_row_header(flow, "empty"), *rows),
+    )
+
+
+def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
+    rows = tuple(
+        (*_row(m), empty) for m in flow.properties if m.source_required for empty in EMPTIES
+    )
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("property", "empty-value", "dead-letter", story("cleared-required-field", flow)),
+        f"<{target_column}> cleared in {flow.target_system} cannot empty the required "
+        f"{flow.source_system} <{source_column}>: dead-lettered, the value stays",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.CLEAR, flow, property=f"<{target_column}>", empty="<empty>",
+                  system=flow.target_system),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.DEAD_LETTERED, flow, property=f"<{source_column}>",
+                  reason="REQUIRED_FIELD_MISSING"),
+            _step(p.SOURCE_KEEPS, flow, property=f"<{source_column}>"),
+        ),
+        (_row_header(flow, "empty"), *rows),
+    )
+
+
+def empty_no_flip_flop(flow: FlowSpec) -> Scenario | None:
+    rows = tuple(
+        (*_row(m), system, name, empty)
+        for m in _clearable(flow)
+        for system, name in ((flow.source_system, m.source_property),
+                             (flow.target_system, m.target_property))
+        for empty in EMPTIES
+    )
+    if not rows:
+        return None
+    return Scenario(
+        ("no-echo", "empty-value", story("empty-no-flip-flop")),
+        "<cleared property> cleared to <empty> in <system> is not written again: \"\" and "
+        "null are one value",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.CLEAR, flow, property="<cleared property>", empty="<empty>",
+                  system="<system>"),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.RUN_ANOTHER_CYCLE, flow),
+            _step(p.WROTE_NOTHING, flow),
+        ),
+        (_row_header(flow, "system", "cleared property", "empty"), *rows),
+    )
+
+
+def created_with_empty(flow: FlowSpec) -> Scenario | None:
+    rows = tuple(_row(m) for m in _clearable(flow))
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("property", "empty-value", story("created-with-empty")),
+        f"A new {_source(flow)} with <{source_column}> empty reaches {flow.target_system} "
+        f"with <{target_column}> empty and every other property",
+        (
+            _step(p.RECORD_EMPTY, flow, property=f"<{source_column}>"),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.TARGET_EMPTY, flow, property=f"<{target_column}>"),
+            _step(p.TARGET_HAS_THE_OTHERS, flow),
+        ),
+        (_row_header(flow), *rows),
+    )
+
+
+def _other(flow: FlowSpec, mapping: PropertyMapping) -> PropertyMapping | None:
+    return next((m for m in flow.properties if m != mapping), None)
+
+
+def empty_never_overwrites(flow: FlowSpec, towards: str) -> Scenario | None:
+    """The side holding the empty value is the one edited last (another property), so an
+    engine that copies a changed record whole, empties included, would overwrite the value."""
+    to_source = towards == "source"
+    rows = []
+    for m in _clearable(flow):
+        other = _other(flow, m)
+        if other is None:
+            continue
+        rows.append((*_row(m), other.source_property if to_source else other.target_property,
+                     samples(m)[1], samples(other)[1]))
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    valued, blank = (flow.target_system, flow.source_system) if to_source else (
+        flow.source_system, flow.target_system)
+    value_property = f"<{target_column}>" if to_source else f"<{source_column}>"
+    return Scenario(
+        ("property", "empty-value", "edit-anywhere",
+         story(f"empty-never-overwrites-{{{towards}}}", flow)),
+        f"{value_property} set in {valued} is not overwritten by the empty value in {blank} "
+        "when <other property> is edited there",
+        (
+            _step(p.LINKED_EMPTY, flow, property=f"<{source_column}>"),
+            _step(p.EDIT, flow, property=value_property, value="<value>", system=valued),
+            _step(p.EDIT, flow, property="<other property>", value="<other value>", system=blank),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.SOURCE_HAS, flow, property=f"<{source_column}>", value="<value>"),
+            _step(p.TARGET_HAS, flow, property=f"<{target_column}>", value="<value>"),
+        ),
+        (_row_header(flow, "other property", "value", "other value"), *rows),
+    )
+
+
+def empty_never_overwrites_target(flow: FlowSpec) -> Scenario | None:
+    return empty_never_overwrites(flow, "target")
+
+
+def empty_never_overwrites_source(flow: FlowSpec) -> Scenario | None:
+    return empty_never_overwrites(flow, "source")
+
+
+# --- edits made while a cycle runs (SYNC-SEMANTICS "One sync cycle" 1: watermarks) ---------
+
+
+def edit_during_cycle(flow: FlowSpec) -> Scenario:
+    first = flow.properties[0]
+    value = samples(first)[1]
+    rows = tuple(
+        (*_row(first), system, name, value)
+        for system, name in ((flow.source_system, first.source_property),
+                             (flow.target_system, first.target_property))
+    )
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("edit-anywhere", "watermark", story("edit-during-cycle")),
+        "An edit made in <system> while a cycle runs, after the engine read it, arrives by the "
+        "next cycle",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.EDIT_DURING, flow, property="<edited property>", value="<value>",
+                  system="<system>"),
+            _step(p.RUN_ANOTHER_CYCLE, flow),
+            _step(p.SOURCE_HAS, flow, property=f"<{source_column}>", value="<value>"),
+            _step(p.TARGET_HAS, flow, property=f"<{target_column}>", value="<value>"),
+        ),
+        (_row_header(flow, "system", "edited property", "value"), *rows),
+    )
+
+
+# --- one bad record in a batch (SYNC-SEMANTICS "Errors": the other records go on) ---------
+
+
+def rejected_record_in_batch(flow: FlowSpec) -> Scenario | None:
+    """A value the target accepts and Salesforce refuses (its field is shorter)."""
+    rows = tuple(
+        (*_row(m), str(m.source_length + 1))
+        for m in flow.properties
+        if m.source_length and m.target_length and m.source_length < m.target_length
+    )
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("dead-letter", "batch", story("rejected-record-in-batch")),
+        f"One record of a {flow.source_system} batch rejected for a too-long <{source_column}> "
+        "does not hold the others back",
+        (
+            _step(p.MANY_LINKED, flow, count=str(BATCH_SIZE)),
+            _step(p.EDIT_MANY_ONE_LONG, flow, property=f"<{target_column}>",
+                  system=flow.target_system, length="<length>"),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.EACH_BUT_ONE_EDITED, flow, property=f"<{source_column}>",
+                  system=flow.source_system),
+            _step(p.ONLY_THAT_ONE_DEAD, flow, reason="STRING_TOO_LONG"),
+        ),
+        (_row_header(flow, "length"), *rows),
+    )
+
+
+# --- volume: every page and batch boundary (SYNC-SEMANTICS "Salesforce facts") -------------
+
+
+def volume_new_records(flow: FlowSpec) -> Scenario:
+    count = SALESFORCE_PAGE + 1
+    return Scenario(
+        ("volume", "link", story("volume-new-records")),
+        f"{count:,} new {_source(flow)} records, more than one query page, each reach "
+        f"{flow.target_system} exactly once",
+        (
+            _step(p.MANY_RECORDS, flow, count=str(count)),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.EACH_LINKED_ONCE, flow),
+        ),
+    )
+
+
+def volume_edits_both_ways(flow: FlowSpec) -> Scenario:
+    first = flow.properties[0]
+    second = flow.properties[1] if len(flow.properties) > 1 else first
+    many, crm_many = SALESFORCE_PAGE + 1, CRMOFFICE_PAGE + 1
+    return Scenario(
+        ("volume", "edit-anywhere", story("volume-edits-both-ways")),
+        f"{many:,} edits in {flow.source_system} and {crm_many:,} in {flow.target_system} in "
+        "one cycle, more than a page and a batch each way, all arrive",
+        (
+            _step(p.MANY_LINKED, flow, count=str(many)),
+            _step(p.EDIT_MANY, flow, property=first.source_property,
+                  system=flow.source_system, count=str(many)),
+            _step(p.EDIT_MANY, flow, property=second.target_property,
+                  system=flow.target_system, count=str(crm_many)),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.EACH_EDITED, flow, property=first.target_property, system=flow.target_system),
+            _step(p.EACH_EDITED, flow, property=second.source_property,
+                  system=flow.source_system),
+        ),
+    )
+
+
 Builder = Callable[[FlowSpec], Scenario | None]
 PROPERTY_CHECKLIST: tuple[Builder, ...] = (
     one_linked_record,
@@ -310,6 +609,17 @@ PROPERTY_CHECKLIST: tuple[Builder, ...] = (
     later_edit_wins,
     no_echo,
     no_echo_after_edit,
+    cleared_to_target,
+    cleared_to_source,
+    cleared_required_is_dead_lettered,
+    empty_no_flip_flop,
+    created_with_empty,
+    empty_never_overwrites_target,
+    empty_never_overwrites_source,
+    edit_during_cycle,
+    rejected_record_in_batch,
+    volume_new_records,
+    volume_edits_both_ways,
 )
 GAP_CHECKLIST: tuple[Builder, ...] = (
     document_gap,

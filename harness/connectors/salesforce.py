@@ -75,8 +75,13 @@ class SalesforceConnector:
         clock: Clock | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
+        all_or_none: bool = False,
     ) -> None:
         self.settings = settings
+        # Collections' allOrNone: true rolls a whole call back when one record fails, which
+        # holds 199 good records back for one bad one. The engine keeps it false; the option
+        # exists so a broken engine can show the checklist catches the mistake.
+        self._all_or_none = all_or_none
         self.clock = clock or SystemClock()
         self.calls = CallCounter()
         self._version = _checked_version(settings)
@@ -143,7 +148,7 @@ class SalesforceConnector:
 
     def _update_chunk(self, object_name: str, chunk: Sequence[RecordUpdate]) -> list[WriteResult]:
         payload = {
-            "allOrNone": False,
+            "allOrNone": self._all_or_none,
             "records": [_collection_record(object_name, u) for u in chunk],
         }
         # Retrying this write is safe: a Collections PATCH sets fields to given values, so doing it

@@ -22,6 +22,7 @@ from harness.clock import Clock, SystemClock
 from harness.connectors.base import CrmofficeApi, SalesforceApi
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.engine.mapping import EngineMapping, load_mapping
+from harness.engine.merge import MergeRule, decide
 from harness.engine.report import FlowCounts, RunReport
 from harness.errors import ConfigError
 
@@ -73,6 +74,7 @@ def create_engine(
     mapping: EngineMapping | None = None,
     salesforce: SalesforceApi | None = None,
     crmoffice: CrmofficeApi | None = None,
+    merge_rule: MergeRule | None = None,
 ) -> SyncEngine:
     """The engine over the real connectors, unless APIs are given (tests, memory fakes)."""
     from harness.engine.engine import TalkEngine
@@ -80,20 +82,22 @@ def create_engine(
     return TalkEngine(
         context,
         mapping or load_mapping(),
-        salesforce or _salesforce_connector(context),
-        crmoffice or _crmoffice_connector(context),
+        salesforce or salesforce_connector(context),
+        crmoffice or crmoffice_connector(context),
+        merge_rule or decide,
     )
 
 
-def _salesforce_connector(context: EngineContext) -> SalesforceApi:
+def salesforce_connector(context: EngineContext, *, all_or_none: bool = False) -> SalesforceApi:
     from harness.connectors.salesforce import SalesforceConnector
 
     return SalesforceConnector(
-        context.salesforce, session=context.session_factory(), sleep=context.sleep
+        context.salesforce, session=context.session_factory(), sleep=context.sleep,
+        all_or_none=all_or_none,
     )
 
 
-def _crmoffice_connector(context: EngineContext) -> CrmofficeApi:
+def crmoffice_connector(context: EngineContext) -> CrmofficeApi:
     from harness.connectors.crmoffice import CrmofficeConnector
 
     return CrmofficeConnector(

@@ -28,6 +28,7 @@ from harness.connectors.base import (
 )
 from harness.engine.failpoints import Failpoints
 from harness.engine.mapping import EngineMapping, FlowMapping
+from harness.engine.merge import MergeRule, decide
 from harness.engine.plan import (
     PairInput,
     PairPlan,
@@ -95,8 +96,10 @@ class TalkEngine:
         mapping: EngineMapping,
         salesforce: SalesforceApi,
         crmoffice: CrmofficeApi,
+        merge_rule: MergeRule = decide,
     ) -> None:
         self.context, self.mapping = context, mapping
+        self.merge_rule = merge_rule
         self.salesforce, self.crmoffice = salesforce, crmoffice
         self.failpoints = Failpoints.from_env()
         self.progress: ProgressHook | None = None
@@ -187,7 +190,7 @@ class TalkEngine:
             self._mark_deletes(work, tally)
             self._insert(work, tally)
             for pair in work.pairs:
-                pending.add(plan_pair(pair))
+                pending.add(plan_pair(pair, self.merge_rule))
                 for chunk in pending.full(self.mapping.salesforce_batch_size):
                     self._sync_chunk(flow, chunk, tally)
         for last in pending.rest(self.mapping.salesforce_batch_size):

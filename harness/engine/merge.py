@@ -11,13 +11,14 @@ Write only where the other side's value actually differs; "" and None are the sa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 Value = str | None
 Winner = Literal["salesforce", "crmoffice", "agreed"]
+Sameness = Callable[[Value, Value], bool]
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,27 @@ def same(a: Value, b: Value) -> bool:
     return (a or None) == (b or None)
 
 
-def decide(based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side) -> MergePlan:
+class MergeRule(Protocol):
+    """decide's signature: the engine takes one, so a broken variant can stand in for it."""
+
+    def __call__(
+        self, based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
+    ) -> MergePlan: ...
+
+
+def decide(
+    based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side, *, same: Sameness = same
+) -> MergePlan:
     merged: dict[str, Value] = {}
     winners: dict[str, Winner] = {}
     for prop in _properties(based_on, salesforce, crmoffice):
-        winners[prop], merged[prop] = _decide_property(prop, based_on, salesforce, crmoffice)
+        winners[prop], merged[prop] = _decide_property(
+            prop, based_on, salesforce, crmoffice, same
+        )
     return MergePlan(
         merged=merged,
-        to_salesforce=_differing(merged, salesforce.values),
-        to_crmoffice=_differing(merged, crmoffice.values),
+        to_salesforce=differing(merged, salesforce.values, same),
+        to_crmoffice=differing(merged, crmoffice.values, same),
         winners=winners,
     )
 
@@ -66,14 +79,14 @@ def _properties(based_on: Mapping[str, Value], *sides: Side) -> list[str]:
 
 
 def _decide_property(
-    prop: str, based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
+    prop: str, based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side, same: Sameness
 ) -> tuple[Winner, Value]:
     base = based_on.get(prop)
     sf_value, crm_value = salesforce.values.get(prop), crmoffice.values.get(prop)
     sf_changed, crm_changed = not same(sf_value, base), not same(crm_value, base)
     if sf_changed and crm_changed and not same(sf_value, crm_value):
         return (
-            ("crmoffice", crm_value) if _later(crmoffice, salesforce) else ("salesforce", sf_value)
+            ("crmoffice", crm_value) if later(crmoffice, salesforce) else ("salesforce", sf_value)
         )
     if sf_changed:
         return "salesforce", sf_value
@@ -82,12 +95,15 @@ def _decide_property(
     return "agreed", sf_value
 
 
-def _later(a: Side, b: Side) -> bool:
+def later(a: Side, b: Side) -> bool:
     """a changed strictly later than b; an unknown time counts as oldest."""
     if a.modified_at is None:
         return False
     return b.modified_at is None or a.modified_at > b.modified_at
 
 
-def _differing(merged: Mapping[str, Value], current: Mapping[str, Value]) -> dict[str, Value]:
+def differing(
+    merged: Mapping[str, Value], current: Mapping[str, Value], same: Sameness = same
+) -> dict[str, Value]:
+    """The merged values a side must be written, because it holds something else now."""
     return {p: v for p, v in merged.items() if not same(v, current.get(p))}

@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.connectors.base import RecordUpdate, SourceRecord, Value
 from harness.engine.mapping import FlowMapping
-from harness.engine.merge import MergePlan, Side, decide
+from harness.engine.merge import MergePlan, MergeRule, Side, decide
 from harness.links import Link
 
 
@@ -43,12 +43,12 @@ def record_id(ref: str) -> str:
     return ref.split(":", 1)[1]
 
 
-def plan_pair(pair: PairInput) -> PairPlan:
+def plan_pair(pair: PairInput, rule: MergeRule = decide) -> PairPlan:
     flow, link = pair.flow, pair.link
     based_on = {p.salesforce: link.based_on.get(p.salesforce) for p in flow.properties}
     salesforce = _side(pair.salesforce, based_on, link.source_seen_at, None)
     crmoffice = _side(pair.crmoffice, based_on, link.target_seen_at, flow)
-    merge = decide(based_on, salesforce, crmoffice)
+    merge = rule(based_on, salesforce, crmoffice)
     sf_update = crm_update = None
     if merge.to_salesforce and flow.share_to_salesforce:
         sf_update = RecordUpdate(record_id(link.source_ref), dict(merge.to_salesforce))

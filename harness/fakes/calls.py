@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 CallKind = Literal["read", "write"]
 
@@ -32,11 +33,21 @@ class Call:
 _Row = tuple[str, CallKind, str, str, int, datetime]
 
 
+# Told of every answered call with the request it answered (a FakeRequest): the checklist uses
+# it to make a person's edit land in the middle of an engine's cycle, right after a given read.
+CallListener = Callable[[Call, Any], None]
+
+
 @dataclass
 class CallLog:
     system: str
     _rows: list[_Row] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    listeners: list[CallListener] = field(default_factory=list)
+
+    def notify(self, call: Call, request: Any) -> None:
+        for listener in list(self.listeners):
+            listener(call, request)
 
     def record(self, call: Call) -> None:
         row = (

@@ -9,8 +9,8 @@ checked the systems through the engine's own code could share the engine's mista
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import requests
 from simple_salesforce import Salesforce  # type: ignore[attr-defined]
@@ -23,6 +23,14 @@ from harness.connectors.settings import (
     simple_salesforce_login,
 )
 from harness.errors import AuthenticationError, NotFoundError, TalkQAError
+
+COLLECTIONS_LIMIT = 200  # records in one sObject Collections call
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class QaApiError(TalkQAError):
@@ -64,6 +72,34 @@ class SalesforceQaClient:
 
     def delete(self, object_name: str, record_id: str) -> None:
         self._call("DELETE", f"sobjects/{object_name}/{record_id}")
+
+    def create_many(self, object_name: str, records: Sequence[Mapping[str, Any]]) -> list[str]:
+        """sObject Collections POST, 200 records a call, all or none: the new ids in order."""
+        ids: list[str] = []
+        for chunk in _chunks(records, COLLECTIONS_LIMIT):
+            body = [{"attributes": {"type": object_name}, **fields} for fields in chunk]
+            ids += self._collection("POST", object_name, body)
+        return ids
+
+    def update_many(self, object_name: str, updates: Mapping[str, Mapping[str, Any]]) -> None:
+        """sObject Collections PATCH of record id -> fields, 200 a call, all or none."""
+        items = [{"attributes": {"type": object_name}, "id": rid, **fields}
+                 for rid, fields in updates.items()]
+        for chunk in _chunks(items, COLLECTIONS_LIMIT):
+            self._collection("PATCH", object_name, list(chunk))
+
+    def _collection(self, method: str, object_name: str, records: list[dict[str, Any]]
+                    ) -> list[str]:
+        results = self._call(method, "composite/sobjects",
+                             json={"allOrNone": True, "records": records})
+        refused = [r for r in results if not r.get("success")]
+        if refused:
+            raise QaApiError(
+                f"Salesforce {method} composite/sobjects refused {len(refused)} of"
+                f" {len(records)} {object_name} records: {refused[0].get('errors')!r}",
+                status=200, body=refused,
+            )
+        return [str(r["id"]) for r in results]
 
     def get(self, object_name: str, record_id: str) -> dict[str, Any]:
         return dict(self._call("GET", f"sobjects/{object_name}/{record_id}"))

@@ -24,9 +24,10 @@ from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
 from harness.qa.observe import Observation, Observer, SourceHandle, api_type, resolve_links
 from harness.qa.targets import Target
-from harness.spec import DataflowSpec, FlowSpec
+from harness.spec import DataflowSpec, FlowSpec, PropertyMapping
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
+EVIDENCE_RECORDS = 200  # records of each system an observation shows in the report
 
 
 class ScenarioSkip(Exception):
@@ -81,6 +82,12 @@ class ChecklistDriver:
         self.before_engine: list[Callable[[], None]] = []
         self.after_engine: list[Callable[[], None]] = []
         self._edit_day: datetime | None = None
+        # "them" in the steps: the many records a volume or batch Given made, in order; the
+        # values edits gave them (Salesforce field -> record id -> value); the one given a
+        # value too long for the other system, if any.
+        self.records: list[SourceHandle] = []
+        self.edited: dict[str, dict[str, Any]] = {}
+        self.rejected: SourceHandle | None = None
 
     # --- the document ---------------------------------------------------------------------
 
@@ -139,6 +146,34 @@ class ChecklistDriver:
                 f" {len(handle.candidates)} Crmoffice {handle.target_type} records, expected 1"
             )
         return handle.link
+
+    def create_many(self, object_name: str, count: int) -> list[SourceHandle]:
+        """Many source records at once, through sObject Collections (200 a call)."""
+        flow = self.flow_of(object_name)
+        rows = [self.factory.salesforce(object_name) for _ in range(count)]
+        if object_name == "Customer":
+            parties = self.salesforce.create_many(
+                "Individual", [self.factory.salesforce("Individual") for _ in rows]
+            )
+            for fields, party in zip(rows, parties, strict=True):
+                fields["PartyId"] = party
+        ids = self.salesforce.create_many(object_name, rows)
+        handles = [SourceHandle(f"record {n + 1}", object_name, rid, flow, fields)
+                   for n, (rid, fields) in enumerate(zip(ids, rows, strict=True))]
+        self.sources.extend(handles)
+        self.records.extend(handles)
+        return handles
+
+    def link_many(self, handles: list[SourceHandle]) -> None:
+        self.run_cycle()
+        unlinked = [h for h in handles if h.link is None]
+        if unlinked:
+            first = unlinked[0]
+            raise AssertionError(
+                f"after a cycle, {len(unlinked)} of {len(handles)} Salesforce"
+                f" {first.object_name} records have no single linked Crmoffice"
+                f" {first.target_type} record (first: {first.record_id}, {first.candidates})"
+            )
 
     # --- the engine -------------------------------------------------------------------------
 
@@ -217,6 +252,68 @@ class ChecklistDriver:
                 f" at a chosen time ({at}) cannot be arranged"
             )
 
+    def clear(self, system: str, prop: str, empty: str) -> None:
+        """Empty a property the way a client would: '""' sends "", 'null' sends null."""
+        handle = self.source()
+        object_name, record_id = self._record_in(system, handle)
+        self._write(system, object_name, record_id, {prop: "" if empty == '""' else None})
+
+    def edit_during_cycle(self, system: str, prop: str, value: Any) -> None:
+        """One cycle with a person's edit landing in it, right after the engine read `system`."""
+        handle = self.source()
+        object_name, record_id = self._record_in(system, handle)
+        armed = self.target.edit_after_read(system, object_name, record_id, {prop: value})
+        if armed is None:
+            raise ScenarioSkip(
+                f"{self.target.name}: an edit cannot be timed to land inside the engine's cycle"
+                f" on a real {system} (it needs the fakes' call hooks and clock)"
+            )
+        # Armed only around the engine's own cycle, so the checklist's reads never set it off.
+        self.before_engine.append(armed.arm)
+        self.after_engine.insert(0, armed.disarm)
+        try:
+            self.run_cycle()
+        finally:
+            self.before_engine.remove(armed.arm)
+            self.after_engine.remove(armed.disarm)
+        if armed.landed_at is None:
+            raise AssertionError(
+                f"the engine never read {system} {object_name} during the cycle, so the edit"
+                " could not land after its read"
+            )
+
+    def edit_many(self, system: str, prop: str, count: int, *, long_one: int | None = None
+                  ) -> None:
+        """A new made-up value of `prop` on the first `count` records; with `long_one`, the
+        middle record gets a value of that many characters instead."""
+        if count > len(self.records):
+            raise AssertionError(f"the scenario made {len(self.records)} records, not {count}")
+        row = self.row_of(prop)
+        chosen = self.records[:count]
+        values = {h.record_id: self.factory.value_for(row.source_property, row.source_type)
+                  for h in chosen}
+        if long_one is not None:
+            self.rejected = chosen[len(chosen) // 2]
+            values[self.rejected.record_id] = self.factory.text_of_length(long_one)
+        self.edited.setdefault(row.source_property, {}).update(values)
+        if system == "Salesforce":
+            object_name = chosen[0].object_name
+            self.salesforce.update_many(object_name, {rid: {prop: v} for rid, v in values.items()})
+            return
+        for handle in chosen:
+            _, record_id = self._record_in(system, handle)
+            self.crmoffice.update(handle.target_type, int(record_id),
+                                  {prop: values[handle.record_id]})
+
+    def row_of(self, prop: str) -> PropertyMapping:
+        """The document's row naming this property on either side, in the scenario's flow."""
+        flow = self.records[0].flow if self.records else self.source().flow
+        for row in flow.properties:
+            if prop in (row.source_property, row.target_property):
+                return row
+        names = ", ".join(f"{r.source_property}/{r.target_property}" for r in flow.properties)
+        raise AssertionError(f"{flow.name} lists no property {prop!r}; it lists: {names}")
+
     def delete(self, system: str) -> None:
         handle = self.source()
         object_name, record_id = self._record_in(system, handle)
@@ -244,8 +341,10 @@ class ChecklistDriver:
         if self._edit_day is None:
             now = self.target.clock.now()
             self._edit_day = datetime.combine(now.date() + timedelta(days=1), time(), now.tzinfo)
-        hours, minutes, seconds = (int(part) for part in clock_time.split(":"))
-        return self._edit_day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        hours, minutes, seconds = clock_time.split(":")
+        return self._edit_day + timedelta(
+            hours=int(hours), minutes=int(minutes), seconds=float(seconds)
+        )
 
     # --- reading back -----------------------------------------------------------------------
 
@@ -277,7 +376,7 @@ class ChecklistDriver:
             "sources": [
                 {"role": h.role, "object": h.object_name, "id": h.record_id,
                  "linked": {"type": h.target_type, "ids": h.candidates}}
-                for h in self.sources
+                for h in self.sources[:EVIDENCE_RECORDS]
             ],
             "before": _observation(first),
             "after": _observation(self.observe()),
@@ -292,6 +391,17 @@ def _observation(observation: Observation | None) -> dict[str, Any] | None:
         return None
     return {
         "at": observation.at.isoformat(),
-        "salesforce": dict(observation.salesforce),
-        "crmoffice": {f"{kind}/{rid}": rec for (kind, rid), rec in observation.crmoffice.items()},
+        "salesforce": _first(dict(observation.salesforce)),
+        "crmoffice": _first(
+            {f"{kind}/{rid}": rec for (kind, rid), rec in observation.crmoffice.items()}
+        ),
     }
+
+
+def _first(records: dict[str, Any]) -> dict[str, Any]:
+    """A volume scenario's thousands of records: the report keeps the first and a count."""
+    if len(records) <= EVIDENCE_RECORDS:
+        return records
+    kept = dict(list(records.items())[:EVIDENCE_RECORDS])
+    kept["…"] = f"{len(records) - EVIDENCE_RECORDS} more records left out of the report"
+    return kept

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,9 @@ import requests
 from harness.redact import Redactor
 
 BODY_LIMIT = 2_000  # characters kept of each body; a report is read, not grepped
+# Exchanges kept of one scenario: the first ones and the last ones. A volume scenario makes
+# thousands of calls; the report keeps how it began and ended and says how many it left out.
+HEAD_LIMIT, TAIL_LIMIT = 300, 100
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,9 @@ class Exchange:
 class ExchangeLog:
     def __init__(self, redactor: Redactor) -> None:
         self._redactor = redactor
-        self._exchanges: list[Exchange] = []
+        self._head: list[Exchange] = []
+        self._tail: deque[Exchange] = deque(maxlen=TAIL_LIMIT)
+        self._seen = 0
         self._lock = threading.Lock()
 
     def instrument(self, session: requests.Session, actor: str = "engine") -> requests.Session:
@@ -53,23 +59,39 @@ class ExchangeLog:
             response_body=self._clip(response.text),
         )
         with self._lock:
-            self._exchanges.append(exchange)
+            self._seen += 1
+            if len(self._head) < HEAD_LIMIT:
+                self._head.append(exchange)
+            else:
+                self._tail.append(exchange)
 
     def _clip(self, text: str) -> str:
         text = self._redactor.text(text)
         return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"… ({len(text)} chars)"
 
     def exchanges(self) -> list[Exchange]:
+        """The kept exchanges in order: all of them unless more than HEAD + TAIL were made."""
         with self._lock:
-            return list(self._exchanges)
+            return [*self._head, *self._tail]
+
+    @property
+    def omitted(self) -> int:
+        with self._lock:
+            return self._seen - len(self._head) - len(self._tail)
 
     def clear(self) -> None:
         with self._lock:
-            self._exchanges.clear()
+            self._head.clear()
+            self._tail.clear()
+            self._seen = 0
 
     def render(self) -> str:
         blocks = []
-        for item in self.exchanges():
+        omitted = self.omitted
+        for index, item in enumerate(self.exchanges()):
+            if omitted and index == HEAD_LIMIT:
+                blocks.append(f"… {omitted} exchanges left out (the first {HEAD_LIMIT} and the"
+                              f" last {TAIL_LIMIT} are shown)")
             lines = [f"[{item.actor}] {item.method} {item.url} -> {item.status}"]
             if item.request_body:
                 lines.append(f"> {item.request_body}")

@@ -17,7 +17,7 @@ from faker import Faker
 
 LOCALES = ("no_NO", "en_GB", "fr_FR")
 # Values the generated scenarios write; a made-up value must never equal one of them.
-SCENARIO_VALUES = frozenset({"Åse Ødegård", "Bjørn Ærø"})
+SCENARIO_VALUES = frozenset({"Åse Ødegård", "Bjørn Ærø", "+47 912 34 567", "+47 22 86 54 00"})
 # Salesforce field lengths (fixtures/salesforce/describe); Crmoffice allows more for each.
 MAX_LENGTHS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40, "Name": 255}
 
@@ -62,6 +62,15 @@ class RecordFactory:
         else:
             raise ValueError(f"no factory for Crmoffice {type_name}; known: companies, contacts")
         return {**values, **overrides}
+
+    def value_for(self, field: str, field_type: str) -> str:
+        """A new made-up value for an edit: a phone number for a phone field, else a name."""
+        if field_type == "phone":
+            # A Norwegian mobile number (+47 4xx xx xxx), unique within the run by its serial.
+            digits = f"{next(self._serial) % 10**7:07d}"
+            return f"+47 4{digits[:2]} {digits[2:4]} {digits[4:]}"
+        name = self._faker.first_name() if field == "FirstName" else self._faker.last_name()
+        return self.unique(name, field)
 
     def text_of_length(self, length: int) -> str:
         """A readable value of exactly `length` characters, with letters outside ASCII."""

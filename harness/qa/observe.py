@@ -133,9 +133,10 @@ def resolve_links(sources: Iterable[SourceHandle], before: Observation, after: O
     """Give each unresolved source the target records the cycle made for it.
 
     One new source of a type owns every record the cycle made of that type. Several compete
-    for them by the values the document says they share (any one mapped value is enough, so a
-    wrong mapping of one property does not hide the link); a source without mapped values takes
-    what the others did not claim.
+    for them by the values the document says they share: each takes the new records sharing
+    the most of its mapped values (one shared value is enough, so a wrong mapping of one
+    property does not hide the link; two copies of one source both count, so a duplicate
+    shows); a source without mapped values takes what the others did not claim.
     """
     pending = [s for s in sources if not s.resolved and s.role != "before-onboarding"]
     for kind in sorted({s.target_type for s in pending}):
@@ -143,24 +144,32 @@ def resolve_links(sources: Iterable[SourceHandle], before: Observation, after: O
         if not new_ids:
             continue
         competing = [s for s in pending if s.target_type == kind]
-        claimed: set[int] = set()
-        for source in competing:
-            if len(competing) == 1:
-                source.candidates = list(new_ids)
-            elif source.identifying_values():
-                source.candidates = [
-                    i for i in new_ids if _shares_a_value(after.crmoffice[(kind, i)], source)
-                ]
-                claimed.update(source.candidates)
-        for source in competing:
-            if len(competing) > 1 and not source.identifying_values():
-                source.candidates = [i for i in new_ids if i not in claimed]
+        if len(competing) == 1:
+            competing[0].candidates = list(new_ids)
+        else:
+            _claim_by_values(competing, new_ids, after, kind)
         for source in competing:
             source.resolved = True
 
 
-def _shares_a_value(record: Mapping[str, Any], source: SourceHandle) -> bool:
-    return any(
-        value and same_value(record.get(prop), value)
-        for prop, value in source.identifying_values().items()
-    )
+def _claim_by_values(
+    competing: list[SourceHandle], new_ids: list[int], after: Observation, kind: str
+) -> None:
+    index: dict[tuple[str, Any], list[int]] = {}
+    for record_id in new_ids:
+        for prop, value in after.crmoffice[(kind, record_id)].items():
+            if value not in (None, ""):
+                index.setdefault((prop, value), []).append(record_id)
+    claimed: set[int] = set()
+    for source in competing:
+        shared: dict[int, int] = {}
+        for prop, value in source.identifying_values().items():
+            for record_id in index.get((prop, value), ()):
+                shared[record_id] = shared.get(record_id, 0) + 1
+        if shared:
+            most = max(shared.values())
+            source.candidates = sorted(i for i, n in shared.items() if n == most)
+            claimed.update(source.candidates)
+    for source in competing:
+        if not source.identifying_values():
+            source.candidates = [i for i in new_ids if i not in claimed]

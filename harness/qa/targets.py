@@ -17,6 +17,7 @@ import requests
 from harness.clock import Clock, FakeClock, SystemClock
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.errors import AuthenticationError
+from harness.fakes.calls import Call
 from harness.fakes.world import FakeWorld
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
@@ -57,6 +58,55 @@ class Target(Protocol):
     def write_calls(self) -> dict[str, int] | None:
         """Write calls each system has received so far, where the target can tell."""
         ...
+
+    def edit_after_read(self, system: str, object_name: str, record_id: str,
+                        values: dict[str, Any]) -> MidCycleEdit | None:
+        """Arm an edit to land right after the next read of that object; None if impossible."""
+        ...
+
+
+class MidCycleEdit:
+    """An edit waiting in a fake for the engine's next read of one object or type.
+
+    When the read is answered, the clock moves a minute, the edit is made (as a person in the
+    UI, stamped then) and the clock moves another minute: to the engine, a cycle that takes
+    two minutes with an edit landing in its middle, after it read that system.
+    """
+
+    def __init__(self, world: FakeWorld, system: str, object_name: str, record_id: str,
+                 values: dict[str, Any]) -> None:
+        self._world, self.system = world, system
+        self._object_name, self._record_id, self._values = object_name, record_id, values
+        self.landed_at: datetime | None = None
+        self._log = (world.salesforce if system == "Salesforce" else world.crmoffice).calls
+
+    def arm(self) -> None:
+        self._log.listeners.append(self._on_call)
+
+    def disarm(self) -> None:
+        if self._on_call in self._log.listeners:
+            self._log.listeners.remove(self._on_call)
+
+    def _reads_the_object(self, call: Call, request: Any) -> bool:
+        if call.kind != "read" or call.status != 200:
+            return False
+        if self.system == "Salesforce":
+            soql = request.param("q") or ""
+            return call.route == "query" and f" FROM {self._object_name}" in soql
+        return call.route == f"{self._object_name}.list"
+
+    def _on_call(self, call: Call, request: Any) -> None:
+        if self.landed_at is not None or not self._reads_the_object(call, request):
+            return
+        clock = self._world.clock
+        self.landed_at = clock.advance(minutes=1)
+        if self.system == "Salesforce":
+            self._world.salesforce.ui_edit(self._object_name, self._record_id, self._values,
+                                           at=self.landed_at)
+        else:
+            self._world.crmoffice.ui_edit(self._object_name, int(self._record_id), self._values,
+                                          at=self.landed_at)
+        clock.advance(minutes=1)
 
 
 class MockTarget:
@@ -109,6 +159,10 @@ class MockTarget:
         if self.clock.peek() <= at:
             self.clock.set(at + timedelta(seconds=1))
         return True
+
+    def edit_after_read(self, system: str, object_name: str, record_id: str,
+                        values: dict[str, Any]) -> MidCycleEdit:
+        return MidCycleEdit(self.world, system, object_name, record_id, values)
 
     def write_calls(self) -> dict[str, int]:
         return {
@@ -229,3 +283,7 @@ class SandboxTarget:
 
     def write_calls(self) -> None:
         return None  # a real system does not tell; "wrote nothing" falls back to stamps
+
+    def edit_after_read(self, system: str, object_name: str, record_id: str,
+                        values: dict[str, Any]) -> None:
+        return None  # the engine's reads of a real system cannot be waited on from outside

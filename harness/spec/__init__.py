@@ -14,7 +14,7 @@ from pathlib import Path
 
 from harness.errors import BadSpecError
 from harness.spec.build import build_spec
-from harness.spec.contracts import Contracts, check_contracts
+from harness.spec.contracts import Contracts, check_contracts, with_field_facts
 from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping, content_hash
 from harness.spec.raw import read_raw
 
@@ -38,8 +38,9 @@ def load_spec(path: Path, contracts: Contracts | None = None) -> DataflowSpec:
     source = str(path)
     text = _read_text(path)
     spec = parse_spec(text, source)
-    check_contracts(spec, source, contracts or Contracts())
-    return spec
+    contracts = contracts or Contracts()
+    check_contracts(spec, source, contracts)
+    return with_field_facts(spec, contracts)
 
 
 def _read_text(path: Path) -> str:

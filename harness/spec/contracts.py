@@ -11,7 +11,7 @@ the plural ("Contacts" -> Contact), so the schema is derived, never listed here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import yaml
 
 from harness.errors import BadSpecError
 from harness.spec.located import known_list, located_error
-from harness.spec.model import DataflowSpec, FlowSpec
+from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping
 
 DEFAULT_DESCRIBE_DIR = Path("fixtures/salesforce/describe")
 DEFAULT_CONTRACT = Path("fixtures/crmoffice-openapi.yaml")
@@ -40,6 +40,37 @@ def check_contracts(spec: DataflowSpec, source: str, contracts: Contracts) -> No
         fields = _salesforce_fields(source, flow, contracts.describe_dir)
         properties = _crmoffice_properties(source, flow, schemas, contracts.crmoffice_contract)
         _check_flow(source, flow, fields, properties, contracts)
+
+
+def with_field_facts(spec: DataflowSpec, contracts: Contracts) -> DataflowSpec:
+    """The spec with each property row's type, narrower length and requiredness filled in.
+
+    Call after check_contracts: every field named here is known to both contracts.
+    """
+    schemas = _openapi_schemas(contracts.crmoffice_contract)
+    flows = []
+    for flow in spec.flows:
+        describe = _load(contracts.describe_dir / f"{flow.source_object}.json", json.loads)
+        fields = {f["name"]: f for f in describe["fields"] if isinstance(f, dict)}
+        target = schemas[singular(flow.target_type)].get("properties", {})
+        rows = tuple(_facts(m, fields[m.source_property], target[m.target_property])
+                     for m in flow.properties)
+        flows.append(replace(flow, properties=rows))
+    return replace(spec, flows=tuple(flows))
+
+
+def _facts(
+    mapping: PropertyMapping, field: dict[str, Any], target: dict[str, Any]
+) -> PropertyMapping:
+    return replace(
+        mapping,
+        source_type=str(field.get("type", "string")),
+        source_length=int(field["length"]) if field.get("length") else None,
+        target_length=int(target["maxLength"]) if target.get("maxLength") else None,
+        # A non-nillable field Salesforce does not default on create must always hold a value.
+        source_required=not field.get("nillable", True)
+        and not field.get("defaultedOnCreate", False),
+    )
 
 
 def _check_flow(

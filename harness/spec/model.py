@@ -22,6 +22,20 @@ class PropertyMapping:
     target_property: str
     target_data_type: str
     line: int
+    # What the two systems' contracts say of the pair (filled in by load_spec; parse_spec alone
+    # leaves the defaults): the Salesforce field type, each side's length limit, and whether
+    # Salesforce refuses the field empty. The checklist writes realistic values and generates
+    # the empty-value items from these, never from the engine's configuration.
+    source_type: str = "string"
+    source_length: int | None = None
+    target_length: int | None = None
+    source_required: bool = False
+
+    @property
+    def max_length(self) -> int | None:
+        """The longest value both systems accept."""
+        limits = [n for n in (self.source_length, self.target_length) if n]
+        return min(limits) if limits else None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ The check never writes: each test that points it at features/ compares a snapsho
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -39,6 +40,12 @@ def edited_copy(tmp_path: Path, edit: Callable[[str], str]) -> Path:
     return copy
 
 
+def has_row(diff: str, sign: str, *cells: str) -> bool:
+    """A diff line adding (+) or removing (-) an Examples row with these cells, any padding."""
+    pattern = re.escape(sign) + r"\s+\|\s*" + r"\s*\|\s*".join(map(re.escape, cells)) + r"\s*\|$"
+    return re.search(pattern, diff, re.MULTILINE) is not None
+
+
 def check_copy(copy: Path) -> tuple[int, str, str]:
     before = snapshot(FEATURES)
     result = run_cli(["features", "check", str(copy), *TEST_CONTRACT_ARGS])
@@ -57,10 +64,7 @@ def test_check_fails_with_a_diff_when_a_property_row_is_added(tmp_path: Path) ->
     code, out, err = check_copy(edited_copy(tmp_path, lambda text: text.rstrip("\n") + "\n" + row))
     assert code == 1
     assert f"--- {CONTACT_FEATURE} (on disk)" in out
-    assert (
-        "+      | Email               | email              | string              | Åse Ødegård |"
-        in out
-    )
+    assert has_row(out, "+", "Email", "email", "string", "Åse Ødegård")
     assert "does not match" in err and "talkqa features generate" in err
 
 
@@ -68,10 +72,7 @@ def test_check_fails_with_a_diff_when_a_property_row_is_removed(tmp_path: Path) 
     row = '   * - MobilePhone\n     - mobilePhone\n     - "string"\n'
     code, out, _ = check_copy(edited_copy(tmp_path, lambda text: text.replace(row, "")))
     assert code == 1
-    assert (
-        "-      | MobilePhone         | mobilePhone        | string              | Åse Ødegård |"
-        in out
-    )
+    assert has_row(out, "-", "MobilePhone", "mobilePhone", "string", "+47 912 34 567")
 
 
 def test_check_fails_with_a_diff_when_a_property_row_is_renamed(tmp_path: Path) -> None:
@@ -79,14 +80,8 @@ def test_check_fails_with_a_diff_when_a_property_row_is_renamed(tmp_path: Path) 
         edited_copy(tmp_path, lambda text: text.replace("* - Phone", "* - Email"))
     )
     assert code == 1
-    assert (
-        "-      | Phone               | directPhone        | string              | Åse Ødegård |"
-        in out
-    )
-    assert (
-        "+      | Email               | directPhone        | string              | Åse Ødegård |"
-        in out
-    )
+    assert has_row(out, "-", "Phone", "directPhone", "string", "+47 912 34 567")
+    assert has_row(out, "+", "Email", "directPhone", "string", "Åse Ødegård")
 
 
 def test_bad_document_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -92,22 +92,37 @@ def test_flow_without_properties_says_so_twice(flow: str) -> None:
     assert not any("property" in s.tags for s in feature.scenarios.values())
 
 
-def test_property_outlines_have_one_example_per_document_row() -> None:
+def test_property_outlines_have_two_examples_per_document_row() -> None:
+    """Each row with a typical value, then again with the longest value both systems accept."""
     spec = load_spec(DOCUMENT)
-    rows = [
-        (m.source_property, m.target_property, m.target_data_type) for m in spec.flows[2].properties
-    ]
+    mappings = spec.flows[2].properties
+    rows = [(m.source_property, m.target_property, m.target_data_type) for m in mappings]
     [feature] = get_features([str(GENERATED / "salesforce_contact_to_crmoffice_contacts.feature")])
-    outlines = [s for s in feature.scenarios.values() if "property" in s.tags]
+    outlines = [s for s in feature.scenarios.values()
+                if {"story-property-to-crmoffice", "story-property-to-salesforce"} & s.tags]
     assert len(outlines) == 2
     for outline in outlines:
         [examples] = outline.examples
-        assert examples.example_params[:3] == [
+        assert examples.example_params == [
             "Salesforce property",
             "Crmoffice property",
             "Crmoffice data type",
+            "value",
         ]
-        assert [tuple(row[:3]) for row in examples.examples] == rows
+        assert [tuple(row[:3]) for row in examples.examples] == rows + rows
+        longest = [row[3] for row in examples.examples[len(rows):]]
+        assert [len(value) for value in longest] == [m.max_length for m in mappings]
+        assert longest == [value.strip() for value in longest]  # no edge a system could trim
+
+
+def test_phone_fields_get_phone_numbers_and_names_get_norwegian_letters() -> None:
+    [feature] = get_features([str(GENERATED / "salesforce_contact_to_crmoffice_contacts.feature")])
+    [outline] = [s for s in feature.scenarios.values() if "story-property-to-crmoffice" in s.tags]
+    [examples] = outline.examples
+    values = {row[0]: row[3] for row in examples.examples}
+    assert re.fullmatch(r"\+47[ 0-9/+]+", values["Phone"]), values["Phone"]
+    assert re.fullmatch(r"\+47[ 0-9/+]+", values["MobilePhone"]), values["MobilePhone"]
+    assert set("åæø") & set(values["FirstName"].lower()), values["FirstName"]
 
 
 def test_generated_files_name_document_hash_and_command() -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 import pytest
 from spec_helpers import DOCUMENT, REPO, SEED, TEST_CONTRACTS
 
-from harness.spec import Contracts, PropertyMapping, load_spec, parse_spec
+from harness.spec import Contracts, DataflowSpec, PropertyMapping, load_spec, parse_spec
 from harness.spec.model import content_hash
 
 
@@ -29,14 +29,39 @@ def test_document_parses_to_title_date_systems_and_three_flows() -> None:
     ]
 
 
+def document_rows(spec: DataflowSpec) -> list[list[PropertyMapping]]:
+    """What the document itself says of each row, without what the contracts add."""
+    return [
+        [PropertyMapping(m.source_property, m.target_property, m.target_data_type, m.line)
+         for m in flow.properties]
+        for flow in spec.flows
+    ]
+
+
 def test_contact_flow_lists_four_string_properties_with_their_lines() -> None:
-    contact = load_spec(DOCUMENT, TEST_CONTRACTS).flows[2]
-    assert contact.properties == (
+    assert document_rows(load_spec(DOCUMENT, TEST_CONTRACTS))[2] == [
         PropertyMapping("FirstName", "givenName", "string", 58),
         PropertyMapping("LastName", "familyName", "string", 61),
         PropertyMapping("MobilePhone", "mobilePhone", "string", 64),
         PropertyMapping("Phone", "directPhone", "string", 67),
-    )
+    ]
+
+
+def test_contracts_add_each_rows_type_lengths_and_requiredness(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From fixtures/salesforce/describe/Contact.json (Salesforce's describe: type, length,
+    nillable) and fixtures/crmoffice-openapi.yaml (maxLength)."""
+    monkeypatch.chdir(REPO)
+    facts = {m.source_property: (m.source_type, m.source_length, m.target_length,
+                                 m.source_required, m.max_length)
+             for m in load_spec(DOCUMENT, Contracts()).flows[2].properties}
+    assert facts == {
+        "FirstName": ("string", 40, 100, False, 40),
+        "LastName": ("string", 80, 100, True, 80),
+        "MobilePhone": ("phone", 40, 40, False, 40),
+        "Phone": ("phone", 40, 40, False, 40),
+    }
 
 
 def test_customer_and_product2_flows_list_no_properties() -> None:
@@ -47,7 +72,9 @@ def test_customer_and_product2_flows_list_no_properties() -> None:
 def test_document_is_valid_against_the_project_contracts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The defaults: fixtures/salesforce/describe and fixtures/crmoffice-openapi.yaml."""
     monkeypatch.chdir(REPO)
-    assert load_spec(DOCUMENT, Contracts()) == load_spec(DOCUMENT, TEST_CONTRACTS)
+    project, test = load_spec(DOCUMENT, Contracts()), load_spec(DOCUMENT, TEST_CONTRACTS)
+    assert document_rows(project) == document_rows(test)
+    assert (project.title, project.content_hash) == (test.title, test.content_hash)
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason=f"the shared seed is not present at {SEED}")
