@@ -18,6 +18,7 @@ from typing import Any
 import allure
 import pytest
 
+from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory
 from harness.errors import FatalError, TalkQAError
 from harness.qa.driver import ChecklistDriver, EngineFactory
@@ -61,6 +62,10 @@ def pytest_configure(config: pytest.Config) -> None:
         load_engine_factory(config.getoption("--sync-engine"))
     except TalkQAError as error:  # a user's mistake: one line, no traceback
         raise pytest.UsageError(str(error)) from None
+    # Story tags are declared from the checklist's one table of items, for this document's
+    # systems, so a story's marker, its Allure story and its sign-off row share one name.
+    for line in marker_lines(spec.flows):
+        config.addinivalue_line("markers", line)
     if config.getoption("--target") == "sandbox":
         _open_sandbox(config)
     results = getattr(config.option, "allure_report_dir", None)

@@ -30,6 +30,10 @@ EngineFactory = Callable[[EngineContext], SyncEngine]
 EVIDENCE_RECORDS = 200  # records of each system an observation shows in the report
 
 
+class CycleFailedError(AssertionError):
+    """The engine under test raised in a cycle: a failed item (its defect), not a broken run."""
+
+
 class ScenarioSkip(Exception):
     """The scenario cannot be arranged on this target; the message is the stated reason."""
 
@@ -206,6 +210,11 @@ class ChecklistDriver:
             hook()
         try:
             report = engine.run_cycle()
+        except Exception as error:
+            raise CycleFailedError(
+                f"the sync engine's cycle {len(self.cycles) + 1} stopped with"
+                f" {type(error).__name__}: {error}"
+            ) from error
         finally:
             for hook in self.after_engine:
                 hook()

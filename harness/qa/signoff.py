@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.checklist.gherkin import flow_tag
+from harness.checklist.items import find_item
 from harness.checklist.scenarios import Scenario, for_flow
 from harness.errors import ConfigError
 from harness.qa.labels import flow_title
@@ -120,7 +121,7 @@ def build_summary(
                 f"{flow_title(flow)} (document line {flow.line}): the document lists no"
                 " properties, so only creation, link, no duplicates and no echo are checked."
             )
-    summary.rows.extend(_beyond_document(results))
+    summary.rows.extend(_beyond_document(results, spec.flows))
     # The no-properties finding is already there, derived from the document itself.
     findings = {f for r in results for f in r.findings if "lists no properties" not in f}
     summary.gaps.extend(sorted(findings))
@@ -143,7 +144,7 @@ def _flow_rows(flow: FlowSpec, results: list[Result], summary: Summary) -> list[
             summary.not_run.append((f"{scenario.title} ({missing + 1})", "no result: never ran"))
         summary.ran += sum(r.status != "skipped" for r in found[:expected])
         status = _worst([r.status for r in found] + ["not run"] * (expected - len(found)))
-        rows.append(ItemRow(flow_title(flow), _item_title(story), status, _detail(found)))
+        rows.append(ItemRow(flow_title(flow), _item_title(story, [flow]), status, _detail(found)))
     return rows
 
 
@@ -162,8 +163,10 @@ def _expected_runs(scenario: Scenario) -> int:
     return max(1, len(scenario.examples) - 1) if scenario.examples else 1
 
 
-def _item_title(story_tag: str) -> str:
-    return story_tag.removeprefix("story-").replace("-", " ").capitalize()
+def _item_title(story_tag: str, flows: Iterable[FlowSpec]) -> str:
+    """The item's name from the one table (harness/checklist/items.py), as Allure shows it."""
+    item = find_item(story_tag, flows)
+    return item.name if item else story_tag.removeprefix("story-").replace("-", " ").capitalize()
 
 
 def _detail(found: list[Result]) -> str:
@@ -176,7 +179,7 @@ def _detail(found: list[Result]) -> str:
     return " · ".join(f"{name} {SYMBOLS[status][0]}" for name, status in per_property if name)
 
 
-def _beyond_document(results: list[Result]) -> list[ItemRow]:
+def _beyond_document(results: list[Result], flows: Iterable[FlowSpec]) -> list[ItemRow]:
     """Hand-written items, one row per checklist item (story), worst verdict first."""
     groups: dict[str, list[Result]] = defaultdict(list)
     for result in results:
@@ -186,7 +189,7 @@ def _beyond_document(results: list[Result]) -> list[ItemRow]:
     return [
         ItemRow(
             "Beyond the document",
-            _item_title(story),
+            _item_title(story, flows),
             _worst([r.status for r in found]),
             f"{len(found)} scenario{'s' if len(found) > 1 else ''}",
         )

@@ -17,6 +17,7 @@ from checklist_helpers import DOCUMENT, FEATURES, REPO
 from pytest_bdd.feature import get_features
 from pytest_bdd.parser import Feature, Scenario
 
+from harness.checklist.items import items_for, marker_lines, render_coverage
 from harness.checklist.phrases import ALL_PHRASES
 from harness.spec import load_spec
 
@@ -30,6 +31,13 @@ def rendered_scenarios(feature: Feature) -> Iterator[Scenario]:
         contexts = [c for examples in template.examples for c in examples.as_contexts()]
         for context in contexts or [{}]:
             yield template.render(context)
+
+
+def all_tags() -> Iterator[tuple[str, str, set[str]]]:
+    """(file, scenario name, tags) of every scenario template in features/."""
+    for feature in get_features([str(path) for path in FEATURE_FILES]):
+        for template in feature.scenarios.values():
+            yield feature.rel_filename, template.name, set(template.tags)
 
 
 def all_steps() -> Iterator[tuple[str, str, str]]:
@@ -70,13 +78,28 @@ def test_every_phrase_is_used_and_listed_in_steps_md() -> None:
 def test_every_tag_is_declared_as_a_marker() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     markers = config["tool"]["pytest"]["ini_options"]["markers"]
-    declared = {marker.split(":")[0].strip() for marker in markers}
+    story_markers = marker_lines(load_spec(DOCUMENT).flows)  # steps/plugin.py adds these
+    declared = {marker.split(":")[0].strip() for marker in [*markers, *story_markers]}
     tags = set()
     for feature in get_features([str(path) for path in FEATURE_FILES]):
         tags |= feature.tags
         for template in feature.scenarios.values():
             tags |= template.tags
     assert tags - declared == set()
+
+
+def test_every_story_is_an_item_of_the_one_table() -> None:
+    spec = load_spec(DOCUMENT)
+    stories = {t.removeprefix("story-") for _, _, tags in all_tags() for t in tags
+               if t.startswith("story-")}
+    assert stories - set(items_for(spec.flows)) == set()
+
+
+def test_coverage_md_is_rendered_from_the_items_table() -> None:
+    """harness/checklist/COVERAGE.md: which rule each item guards; regenerate with
+    .venv/bin/python -m harness.checklist.items > harness/checklist/COVERAGE.md"""
+    coverage = (REPO / "harness" / "checklist" / "COVERAGE.md").read_text(encoding="utf-8")
+    assert coverage == render_coverage(load_spec(DOCUMENT).flows)
 
 
 @pytest.mark.parametrize(

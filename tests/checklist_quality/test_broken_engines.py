@@ -11,15 +11,28 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from harness.checklist.items import red_stories
 from harness.qa.signoff import Result, read_results
+from harness.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 PHONES = {"MobilePhone", "Phone"}
+FLOWS = load_spec(REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst").flows
+
+
+def assert_red_as_the_table_says(engine: str, results: list[Result]) -> None:
+    """The items harness/checklist/items.py PROVEN_BY lists for the engine, and no others."""
+    red = {story_of(r) for r in results if r.status != "passed"}
+    assert red == red_stories(engine, FLOWS), {
+        "red but not listed": red - red_stories(engine, FLOWS),
+        "listed but green": red_stories(engine, FLOWS) - red,
+    }
 
 
 def run_checklist(engine: str, results: Path, *workers: str) -> list[Result]:
@@ -60,16 +73,22 @@ def test_the_real_engine_passes_everything_serially_and_on_two_workers(tmp_path:
 
 def test_swapped_phone_mapping_fails_exactly_the_phone_rows(tmp_path: Path) -> None:
     results = run_checklist("harness.engine.broken:swapped_phones", tmp_path)
-    failed = {(r.name, r.parameters.get("Salesforce property")) for r in results
-              if r.status != "passed"}
-    assert {prop for _, prop in failed} == PHONES
-    assert len(failed) == 4  # each phone, in each direction
+    assert_red_as_the_table_says("swapped_phones", results)
+    failed = [r for r in results if r.status != "passed"]
+    # Every red item is about a phone: its row is a phone's, or (a new record with one property
+    # empty) it checks that every other property arrived, the phones among them.
+    for result in failed:
+        assert (result.parameters.get("Salesforce property") in PHONES
+                or story_of(result) == "created-with-empty"), (story_of(result), result.parameters)
+    directions = [r for r in failed if story_of(r).startswith("property-to-")]
+    assert len(directions) == 8  # each phone, each direction, a typical and a longest value
     for prop in ("FirstName", "LastName"):
         assert verdicts(results, story("property-to-crmoffice", prop)) == {"passed"}
 
 
 def test_no_write_back_fails_every_edit_made_in_crmoffice(tmp_path: Path) -> None:
     results = run_checklist("harness.engine.broken:no_write_back", tmp_path)
+    assert_red_as_the_table_says("no_write_back", results)
     assert verdicts(results, story("property-to-salesforce")) == {"failed"}
     assert verdicts(results, story("different-properties-survive")) == {"failed"}
     later = [r for r in results if "story-later-edit-wins" in r.tags]
@@ -89,6 +108,10 @@ def test_forgotten_links_fail_link_persistence_for_every_flow(
     assert {r.status for r in per_flow} == {"failed"}, item
 
 
+def test_forgotten_links_turn_red_what_the_table_says(forgetful_results: list[Result]) -> None:
+    assert_red_as_the_table_says("forgetful_links", forgetful_results)
+
+
 def test_forgotten_links_keep_the_first_cycle_green(forgetful_results: list[Result]) -> None:
     for item in ("one-linked-record", "property-to-crmoffice", "no-properties-listed"):
         assert verdicts(forgetful_results, story(item)) == {"passed"}, item
@@ -97,3 +120,40 @@ def test_forgotten_links_keep_the_first_cycle_green(forgetful_results: list[Resu
 @pytest.fixture(scope="module")
 def forgetful_results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
     return run_checklist("harness.engine.broken:forgetful_links", tmp_path_factory.mktemp("f"))
+
+
+# Each defect class of a real two-way sync (issue 11) with the engine that has it: the items
+# it must turn red, as {story: failed examples}, and what those examples have in common.
+# Everything else in the checklist must stay green.
+DEFECT_CLASSES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
+    "empty_is_no_change": (
+        {"cleared-to-crmoffice": 6, "cleared-to-salesforce": 6, "cleared-required-field": 2}, {}
+    ),
+    "strict_empty": ({"empty-no-flip-flop": 3}, {"system": "Crmoffice", "empty": '""'}),
+    "blank_overwrites": (
+        {"empty-never-overwrites-crmoffice": 3, "empty-never-overwrites-salesforce": 3}, {}
+    ),
+    "watermark_at_cycle_end": ({"edit-during-cycle": 2}, {}),
+    "batch_all_or_none": ({"rejected-record-in-batch": 2}, {}),
+    "first_page_only": ({"volume-new-records": 1, "volume-edits-both-ways": 1}, {}),
+    "oversized_batches": ({"volume-edits-both-ways": 1}, {}),
+    "second_precision": ({"later-edit-wins": 1}, {"rule": "Crmoffice edited 650 ms later"}),
+}
+
+
+def story_of(result: Result) -> str:
+    return next(t.removeprefix("story-") for t in result.tags if t.startswith("story-"))
+
+
+@pytest.mark.parametrize("engine", sorted(DEFECT_CLASSES))
+def test_each_defect_class_turns_exactly_its_items_red(engine: str, tmp_path: Path) -> None:
+    expected, shared = DEFECT_CLASSES[engine]
+    assert set(expected) == red_stories(engine, FLOWS)  # the table and this count agree
+    results = run_checklist(f"harness.engine.broken:{engine}", tmp_path)
+    red = [r for r in results if r.status != "passed"]
+    assert Counter(story_of(r) for r in red) == expected, [
+        (story_of(r), r.parameters, r.message[:200]) for r in red
+    ]
+    assert {r.status for r in red} == {"failed"}  # a failed check, not a crash of the harness
+    for result in red:
+        assert shared.items() <= result.parameters.items(), result.parameters

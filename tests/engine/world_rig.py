@@ -27,6 +27,7 @@ class WorldRig:
             world.salesforce_settings(), world.crmoffice_settings(), state_path, clock=world.clock
         )
         self.engines: list[TalkEngine] = []
+        self.closing: list[Any] = []  # other engines (SyncEngine) to close with the rig
 
     def engine(self) -> TalkEngine:
         engine = create_engine(self.context)
@@ -56,5 +57,5 @@ def world_rig(tmp_path: Path) -> Iterator[WorldRig]:
         try:
             yield rig
         finally:
-            for engine in rig.engines:
+            for engine in [*rig.engines, *rig.closing]:
                 engine.close()

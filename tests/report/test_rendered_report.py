@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.checklist.items import marker_lines
 from harness.checklist.scenarios import for_flow
 from harness.qa.labels import flow_title, marker_descriptions, story_title
 from harness.spec import DataflowSpec, load_spec
@@ -86,7 +87,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def expected_tree(spec: DataflowSpec) -> dict[str, list[str]]:
     """Flow title -> the checklist item titles the document's checklist has for it."""
-    markers = marker_descriptions(_ini_markers())
+    markers = marker_descriptions([*_ini_markers(), *marker_lines(spec.flows)])
     return {
         flow_title(flow): [
             story_title(tag, markers)
