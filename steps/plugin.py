@@ -9,6 +9,7 @@ Thin on purpose: everything that does work lives in harness.qa (a plain library)
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Any
 
 import allure
 import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory
@@ -25,6 +27,7 @@ from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
 from harness.qa.labels import scenario_labels
+from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import FINDING_ATTACHMENT
 from harness.qa.targets import MockTarget, SandboxTarget, Target
@@ -173,3 +176,41 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     for story in labels.stories:
         allure.dynamic.story(story)
     allure.dynamic.severity(labels.severity)
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """A deselected checklist scenario still gets a result: skipped, saying why (issue 12)."""
+    if not items:
+        return
+    config = items[0].config
+    results = getattr(config.option, "allure_report_dir", None)
+    worker = getattr(config, "workerinput", {}).get("workerid", "gw0")
+    if not results or worker != "gw0":  # each xdist worker deselects the same items
+        return
+    spec = load_spec(Path(config.getoption("--document")))
+    reason = deselection_reason(config.option.markexpr, config.option.keyword)
+    for item in items:
+        not_run = _not_run(item, spec, reason)
+        if not_run is not None:
+            write_not_run(Path(results), not_run)
+
+
+def _not_run(item: pytest.Item, spec: DataflowSpec, reason: str) -> NotRun | None:
+    function = getattr(item, "obj", None)
+    template = scenario_wrapper_template_registry.get(function) if callable(function) else None
+    if template is None:
+        return None  # not a checklist scenario
+    callspec = getattr(item, "callspec", None)
+    example = dict(callspec.params.get("_pytest_bdd_example", {})) if callspec else {}
+    scenario = template.render(example)
+    labels = scenario_labels(spec, item, item.config)
+    tags = sorted(template.tags | template.feature.tags)
+    return NotRun(
+        name=scenario.name,
+        full_name=f"{os.path.normpath(template.feature.rel_filename)}:{scenario.name}",
+        labels=[("epic", labels.epic), *(("feature", f) for f in labels.features),
+                *(("story", s) for s in labels.stories), ("severity", labels.severity),
+                *(("tag", t) for t in tags)],
+        parameters=example,
+        reason=reason,
+    )

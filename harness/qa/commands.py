@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.qa.signoff import (
@@ -26,7 +27,10 @@ from harness.qa.signoff import (
 from harness.spec import load_spec
 
 DEFAULT_DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
-STYLE = {"passed": "green", "failed": "bold red", "broken": "yellow", "skipped": "cyan"}
+# Every status the summary can give has a style: a row without one once built "[]…[/]", which
+# rich refuses (MarkupError), so a partial run printed a traceback instead of its verdict.
+STYLE = {"passed": "green", "failed": "bold red", "broken": "yellow", "skipped": "cyan",
+         "not run": "bold magenta", "unknown": "magenta"}
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -59,14 +63,15 @@ def run_signoff(args: argparse.Namespace) -> int:
         return 1 if (problems and args.gate) else 0
     console = Console()
     console.print(_table(summary))
+    # Names, reasons and findings are text from results and documents, never markup.
     for gap in summary.gaps:
-        console.print(f"[bold]Finding for sign-off:[/bold] {gap}")
+        console.print(f"[bold]Finding for sign-off:[/bold] {escape(gap)}")
     for name, why in summary.not_run:
-        console.print(f"[cyan]Not run:[/cyan] {name}: {why}")
+        console.print(f"[cyan]Not run:[/cyan] {escape(name)}: {escape(why)}")
     if problems:
         console.print(f"[bold red]Verdict: not ready for sign-off ({len(problems)}):[/bold red]")
         for problem in problems:
-            console.print(f"  [red]• {problem}[/red]")
+            console.print(f"  [red]• {escape(problem)}[/red]")
     else:
         console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
@@ -83,8 +88,9 @@ def _table(summary: Summary) -> Table:
     for row in summary.rows:
         if row.area != area:
             area = row.area
-            table.add_row(f"[bold]{area}[/bold]", "", "", end_section=False)
-        style = STYLE.get(row.status, "")
-        table.add_row(f"  {row.item}", f"[{style}]{SYMBOLS.get(row.status, row.status)}[/]",
-                      row.detail)
+            table.add_row(f"[bold]{escape(area)}[/bold]", "", "", end_section=False)
+        symbol = escape(SYMBOLS.get(row.status, row.status))
+        style = STYLE.get(row.status)
+        table.add_row(f"  {escape(row.item)}", f"[{style}]{symbol}[/]" if style else symbol,
+                      escape(row.detail))
     return table

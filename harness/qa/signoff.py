@@ -205,12 +205,23 @@ def _worst(statuses: list[str]) -> str:
 
 def gate(summary: Summary) -> list[str]:
     """Why sign-off must not go ahead; empty when every checklist scenario ran and passed."""
-    problems = [f"{r.status}: {r.name}" for r in summary.failed]
+    problems = [f"{r.status}: {r.name}{_reason(r)}" for r in summary.failed]
     if summary.ran < summary.expected:
         problems.append(
-            f"only {summary.ran} of the document's {summary.expected} checklist scenarios ran"
+            f"{summary.expected - summary.ran} of the document's {summary.expected} checklist"
+            f" scenarios did not run (only {summary.ran} ran; the reasons are listed above)"
         )
     return problems
+
+
+def _reason(result: Result) -> str:
+    """The failure's first line (pytest's "AssertionError: " prefix off), so the verdict says
+    at once what is wrong."""
+    lines = [line.strip() for line in result.message.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    first = lines[0].removeprefix("AssertionError: ")
+    return f" — {first[:300]}"
 
 
 def render_markdown(summary: Summary) -> str:
