@@ -16,6 +16,7 @@ from rich.table import Table
 
 from harness.qa.signoff import (
     SYMBOLS,
+    _counts_line,
     Summary,
     attach_globally,
     build_summary,
@@ -30,7 +31,7 @@ DEFAULT_DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
 # Every status the summary can give has a style: a row without one once built "[]…[/]", which
 # rich refuses (MarkupError), so a partial run printed a traceback instead of its verdict.
 STYLE = {"passed": "green", "failed": "bold red", "broken": "yellow", "skipped": "cyan",
-         "not run": "bold magenta", "unknown": "magenta"}
+         "not run": "bold magenta", "unknown": "magenta", "finding": "bold blue"}
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -75,6 +76,7 @@ def run_signoff(args: argparse.Namespace) -> int:
     else:
         console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
+    console.print(escape(_counts_line(summary)))
     if args.report:
         console.print(f"Report: {args.report}")
     return 1 if (problems and args.gate) else 0

@@ -27,7 +27,11 @@ from harness.spec import DataflowSpec, FlowSpec
 
 FINDING_ATTACHMENT = "Finding for sign-off"  # the name steps/plugin.py attaches findings under
 SYMBOLS = {"passed": "✔ passed", "failed": "✘ FAILED", "broken": "⚠ broken",
-           "skipped": "○ skipped", "not run": "— not run", "unknown": "? unknown"}
+           "skipped": "○ skipped", "not run": "— not run", "unknown": "? unknown",
+           "finding": "◆ document gap: needs a decision"}
+# A scenario tagged so shows what the document leaves out: its pass confirms the gap is there,
+# which is a finding for the lead to decide on, never a passed checklist item.
+GAP_TAG = "document-gap"
 # Worst first: one failed example makes the whole item failed.
 SEVERITY_ORDER = ("failed", "broken", "not run", "unknown", "skipped", "passed")
 
@@ -144,6 +148,7 @@ def _flow_rows(flow: FlowSpec, results: list[Result], summary: Summary) -> list[
             summary.not_run.append((f"{scenario.title} ({missing + 1})", "no result: never ran"))
         summary.ran += sum(r.status != "skipped" for r in found[:expected])
         status = _worst([r.status for r in found] + ["not run"] * (expected - len(found)))
+        status = _as_finding(status, scenario.tags)
         rows.append(ItemRow(flow_title(flow), _item_title(story, [flow]), status, _detail(found)))
     return rows
 
@@ -170,13 +175,15 @@ def _item_title(story_tag: str, flows: Iterable[FlowSpec]) -> str:
 
 
 def _detail(found: list[Result]) -> str:
-    """For outlines: the verdict per property row, e.g. 'FirstName ✔ · Phone ✘'."""
-    per_property = [
-        (r.parameters.get("Salesforce property") or r.parameters.get("rule"), r.status)
-        for r in found
-        if r.parameters
-    ]
-    return " · ".join(f"{name} {SYMBOLS[status][0]}" for name, status in per_property if name)
+    """For outlines: the worst verdict per property row or rule, e.g. 'FirstName ✔ · Phone ✘'
+    (an item's several examples of one property, e.g. "" and null, make one entry)."""
+    per_name: dict[str, list[str]] = {}
+    for result in found:
+        name = result.parameters.get("Salesforce property") or result.parameters.get("rule")
+        if name:
+            per_name.setdefault(name, []).append(result.status)
+    return " · ".join(f"{name} {SYMBOLS[_worst(statuses)][0]}"
+                      for name, statuses in per_name.items())
 
 
 def _beyond_document(results: list[Result], flows: Iterable[FlowSpec]) -> list[ItemRow]:
@@ -190,11 +197,15 @@ def _beyond_document(results: list[Result], flows: Iterable[FlowSpec]) -> list[I
         ItemRow(
             "Beyond the document",
             _item_title(story, flows),
-            _worst([r.status for r in found]),
+            _as_finding(_worst([r.status for r in found]), found[0].tags),
             f"{len(found)} scenario{'s' if len(found) > 1 else ''}",
         )
         for story, found in sorted(groups.items())
     ]
+
+
+def _as_finding(status: str, tags: Iterable[str]) -> str:
+    return "finding" if status == "passed" and GAP_TAG in set(tags) else status
 
 
 def _worst(statuses: list[str]) -> str:
@@ -232,6 +243,8 @@ def render_markdown(summary: Summary) -> str:
         f"Document generated {spec.generated:%Y-%m-%d %H:%M:%S}, sha256 {spec.content_hash[:16]}.",
         *(f"- {key}: {value}" for key, value in summary.environment.items()),
         "",
+        _counts_line(summary),
+        "",
         "| Area | Checklist item | Result | Per property |",
         "|---|---|---|---|",
         *(f"| {r.area} | {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
@@ -247,6 +260,27 @@ def render_markdown(summary: Summary) -> str:
         *(f"- {p}" for p in gate(summary) or ["every checklist scenario ran and passed"]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def counts(summary: Summary) -> dict[str, int]:
+    """Checklist items by result: passes, product defects, document gaps, not run, apart."""
+    tally: dict[str, int] = {}
+    for row in summary.rows:
+        tally[row.status] = tally.get(row.status, 0) + 1
+    return tally
+
+
+def _counts_line(summary: Summary) -> str:
+    tally = counts(summary)
+    shown = ", ".join(f"{n} {SYMBOLS.get(status, status).split(' ', 1)[-1]}"
+                      for status, n in sorted(tally.items(), key=lambda kv: _rank(kv[0])))
+    return (f"{len(summary.rows)} checklist items: {shown}. An item is one row of this table;"
+            " pytest counts each Examples row and each fault cell as a test of its own.")
+
+
+def _rank(status: str) -> int:
+    order = (*SEVERITY_ORDER, "finding")
+    return order.index(status) if status in order else len(order)
 
 
 def attach_globally(results_dir: Path, markdown: str) -> None:

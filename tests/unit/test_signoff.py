@@ -113,3 +113,14 @@ def test_markup_in_a_name_or_reason_is_printed_as_text(
                               quiet=False, gate=True, report=None)
     assert run_signoff(args) == 1
     assert "[/] [bold]x[/bold]" in capsys.readouterr().out
+
+
+def test_a_document_gap_is_a_finding_never_a_pass(tmp_path: Path) -> None:
+    """Issue 12: "No properties listed" showed as a passed row; it is a gap to decide on."""
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path, spec, {})
+    summary = build_summary(spec, read_results(tmp_path))
+    gaps = [r for r in summary.rows if r.item == "The document lists no properties for the flow"]
+    assert [r.status for r in gaps] == ["finding", "finding"]
+    assert "2 document gap: needs a decision" in render_markdown(summary)
+    assert gate(summary) == []  # a finding is for the lead to decide, not a failed check
