@@ -16,8 +16,8 @@ from rich.table import Table
 
 from harness.qa.signoff import (
     SYMBOLS,
-    _counts_line,
     Summary,
+    _counts_line,
     attach_globally,
     build_summary,
     gate,
