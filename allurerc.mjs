@@ -13,7 +13,7 @@ export default defineConfig({
     awesome: {
       options: {
         reportName: "Salesforce to Crmoffice: QA checklist",
-        singleFile: false,
+        singleFile: true,
         reportLanguage: "en",
         groupBy: ["epic", "feature", "story"],
       },

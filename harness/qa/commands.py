@@ -17,7 +17,7 @@ from rich.table import Table
 from harness.qa.signoff import (
     SYMBOLS,
     Summary,
-    _counts_line,
+    counts_line,
     attach_globally,
     build_summary,
     gate,
@@ -76,9 +76,10 @@ def run_signoff(args: argparse.Namespace) -> int:
     else:
         console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
-    console.print(escape(_counts_line(summary)))
+    console.print(escape(counts_line(summary)))
     if args.report:
-        console.print(f"Report: {args.report}")
+        console.print(f"Report: {escape(str(args.report))} (one file: open it in a browser or"
+                      " double-click it; no server needed)")
     return 1 if (problems and args.gate) else 0
 
 

@@ -243,7 +243,7 @@ def render_markdown(summary: Summary) -> str:
         f"Document generated {spec.generated:%Y-%m-%d %H:%M:%S}, sha256 {spec.content_hash[:16]}.",
         *(f"- {key}: {value}" for key, value in summary.environment.items()),
         "",
-        _counts_line(summary),
+        counts_line(summary),
         "",
         "| Area | Checklist item | Result | Per property |",
         "|---|---|---|---|",
@@ -270,7 +270,7 @@ def counts(summary: Summary) -> dict[str, int]:
     return tally
 
 
-def _counts_line(summary: Summary) -> str:
+def counts_line(summary: Summary) -> str:
     tally = counts(summary)
     shown = ", ".join(f"{n} {SYMBOLS.get(status, status).split(' ', 1)[-1]}"
                       for status, n in sorted(tally.items(), key=lambda kv: _rank(kv[0])))
