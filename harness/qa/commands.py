@@ -17,9 +17,9 @@ from rich.table import Table
 from harness.qa.signoff import (
     SYMBOLS,
     Summary,
-    counts_line,
     attach_globally,
     build_summary,
+    counts_line,
     gate,
     read_environment,
     read_results,
