@@ -51,6 +51,12 @@ class StateStoreError(FatalError):
     exit_code = 2
 
 
+class StateInUseError(FatalError):
+    """Another engine holds the state file's lock: running both would insert twice."""
+
+    exit_code = 2
+
+
 class RetriableError(TalkQAError):
     """A transient fault (429, 5xx, lock, timeout); the same call may succeed later."""
 

@@ -27,6 +27,7 @@ from harness.connectors.base import (
     WriteResult,
 )
 from harness.engine.failpoints import Failpoints
+from harness.engine.lock import StateLock
 from harness.engine.mapping import EngineMapping, FlowMapping
 from harness.engine.merge import MergeRule, decide
 from harness.engine.plan import (
@@ -103,11 +104,16 @@ class TalkEngine:
         self.salesforce, self.crmoffice = salesforce, crmoffice
         self.failpoints = Failpoints.from_env()
         self.progress: ProgressHook | None = None
+        self.lock = StateLock(context.state_path)
         self.store = LinkStore.open(context.state_path)
 
     # --- the SyncEngine protocol ------------------------------------------------------------
 
     def run_cycle(self) -> RunReport:
+        with self.lock.held():
+            return self._run_cycle()
+
+    def _run_cycle(self) -> RunReport:
         started = self.context.clock.now()
         marks = CallMark.of(self.salesforce.calls), CallMark.of(self.crmoffice.calls)
         tally = Tally()
@@ -122,7 +128,8 @@ class TalkEngine:
     def restart(self) -> None:
         self.store.close()
         self.store = LinkStore.open(self.context.state_path)
-        self._reconcile_intents(Tally())
+        with self.lock.held():
+            self._reconcile_intents(Tally())
 
     def reset_watermarks(self) -> None:
         self.store.reset_watermarks()

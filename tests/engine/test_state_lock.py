@@ -1,0 +1,68 @@
+"""One engine per state file (issue 14, item 2): the second is refused before it calls anything.
+
+    .venv/bin/pytest tests/engine/test_state_lock.py -q
+
+Two `talkqa sync --state same.sqlite` at once made duplicates (300 Contacts became 500) and the
+loser died with a raw sqlite3.IntegrityError. The holder here is another process, as in the
+report, so the lock is shown to be honest across processes, not only threads.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.errors import StateInUseError
+
+from .conftest import Rig
+
+ADA = {"FirstName": "Ada", "LastName": "Lovelace"}
+HOLDER = """
+import sys, time
+from pathlib import Path
+from harness.engine.lock import StateLock
+with StateLock(Path(sys.argv[1])).held():
+    print("held", flush=True)
+    sys.stdin.readline()  # until the test closes our stdin
+"""
+
+
+def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Rig) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        rig.sf.insert("Contact", ADA)
+        engine = rig.engine()
+        with pytest.raises(StateInUseError) as refused:
+            engine.run_cycle()
+        message = str(refused.value)
+        assert str(rig.context.state_path) in message and f"pid {holder.pid}" in message
+        assert "\n" not in message
+        assert rig.crm.records("contacts") == []  # refused before a single insert
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    engine.run_cycle()  # the holder is gone: its lock went with it
+    assert len(rig.crm.records("contacts")) == 1
+
+
+def test_a_killed_holder_leaves_no_stale_lock(rig: Rig) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait(timeout=30)
+    rig.sf.insert("Contact", ADA)
+    rig.engine().run_cycle()
+    assert len(rig.crm.records("contacts")) == 1
