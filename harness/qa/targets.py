@@ -214,6 +214,7 @@ class SandboxTarget:
         except AuthenticationError as error:
             raise AuthenticationError(f"{error}; check {login_variables(self.config)}") from None
         self.org = check_salesforce(client, self.config.allowed_org_ids)
+        self.recorder.salesforce_org = self.org.org_id
         try:
             CrmofficeQaClient(self.config.crmoffice, session=self.new_session()).authenticate()
         except AuthenticationError as error:

@@ -1,21 +1,24 @@
 """Delete what a sandbox run made: a scenario's records at teardown, older runs' by `sweep`.
 
     left = delete_entries(recorder.entries, sf, crm, ledger)   # [] when everything is gone
-    stale = find_leftovers(sf, ledger, cutoff)                 # what `talkqa sweep` would delete
+    stale = find_leftovers(sf, crm, ledger, cutoff, account)   # what `talkqa sweep` would do
 
 A record already gone (the scenario deleted it, or a person did) counts as deleted. Each delete
-is written to the ledger, so a sweep after a crash does only what is left.
+is written to the ledger, so a sweep after a crash does only what is left. Sweep deletes only
+what this configuration's own org and account got from this harness and nobody changed since:
+anything else is listed with the reason and left.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from harness.errors import NotFoundError, TalkQAError
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
-from harness.sandbox.ledger import Entry, RunLedger
-from harness.sandbox.tagging import SWEEP_ORDER, run_of, tagged_soql
+from harness.sandbox.ledger import Entry, RunLedger, fingerprint
+from harness.sandbox.tagging import SUFFIX_FIELDS, SWEEP_ORDER, TAG_FIELDS, run_of, tagged_soql
 
 
 def delete_entries(entries: Sequence[Entry], salesforce: SalesforceQaClient,
@@ -59,16 +62,73 @@ def still_in_salesforce(entries: Sequence[Entry], salesforce: SalesforceQaClient
     return found
 
 
-def find_leftovers(salesforce: SalesforceQaClient, ledger: RunLedger,
-                   cutoff: datetime) -> list[Entry]:
-    """Tagged Salesforce records and ledger entries created before cutoff, without repeats."""
-    found = {entry.key: entry for entry in ledger.pending() if entry.at < cutoff}
+@dataclass(frozen=True)
+class Account:
+    """Whose records this configuration may delete: its org and its Crmoffice account."""
+
+    salesforce_org: str
+    crm_base_url: str
+
+    def owns(self, entry: Entry) -> bool:
+        mine = self.salesforce_org if entry.system == "salesforce" else self.crm_base_url
+        return bool(entry.account) and entry.account == mine.rstrip("/")
+
+
+@dataclass
+class Leftovers:
+    delete: list[Entry] = field(default_factory=list)
+    leave: list[tuple[Entry, str]] = field(default_factory=list)  # with the reason
+
+
+def find_leftovers(salesforce: SalesforceQaClient, crmoffice: CrmofficeQaClient,
+                   ledger: RunLedger, cutoff: datetime, account: Account) -> Leftovers:
+    """Tagged Salesforce records and this account's ledger entries created before cutoff."""
+    found = Leftovers()
+    seen: set[tuple[str, str, str]] = set()
+    for entry in ledger.pending():
+        if entry.at >= cutoff:
+            continue
+        seen.add(entry.key)
+        why = _why_not_ours(entry, account) or _why_changed(entry, salesforce, crmoffice)
+        if why:
+            found.leave.append((entry, why))
+        else:
+            found.delete.append(entry)
     for object_name in SWEEP_ORDER:
         for row in salesforce.query(tagged_soql(object_name), cutoff=cutoff):
             entry = Entry(run_of(object_name, row), "salesforce", object_name, str(row["Id"]),
-                          _salesforce_time(str(row["CreatedDate"])))
-            found.setdefault(entry.key, entry)
-    return sorted(found.values(), key=lambda e: e.at)
+                          _salesforce_time(str(row["CreatedDate"])), account.salesforce_org)
+            if entry.key not in seen:
+                seen.add(entry.key)
+                found.delete.append(entry)
+    found.delete.sort(key=lambda e: e.at)
+    return found
+
+
+def _why_not_ours(entry: Entry, account: Account) -> str:
+    if account.owns(entry):
+        return ""
+    if not entry.account:
+        return "recorded without its org or account (an older talkqa): check it by hand"
+    return f"recorded for another account ({entry.account}), not this configuration's"
+
+
+def _why_changed(entry: Entry, salesforce: SalesforceQaClient,
+                 crmoffice: CrmofficeQaClient) -> str:
+    """Why the record is no longer what this harness made ("" when it is, or is gone)."""
+    try:
+        if entry.system == "crmoffice":
+            now = crmoffice.get(entry.type_name, int(entry.record_id))
+            if fingerprint(now) != entry.fingerprint:
+                return "changed since this harness last wrote it"
+            return ""
+        field_name = TAG_FIELDS.get(entry.type_name) or SUFFIX_FIELDS[entry.type_name]
+        row = salesforce.get(entry.type_name, entry.record_id)
+        if run_of(entry.type_name, {field_name: row.get(field_name)}) != entry.run_id:
+            return f"no longer carries the run tag {entry.run_id} in {field_name}"
+    except NotFoundError:
+        return ""  # already gone: deleting it again is a no-op the ledger records
+    return ""
 
 
 def _salesforce_time(value: str) -> datetime:

@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.qa.clients import CrmofficeQaClient
 from harness.qa.targets import SandboxTarget
-from harness.sandbox.cleanup import delete_entries, find_leftovers
+from harness.sandbox.cleanup import Account, delete_entries, find_leftovers
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import Entry, new_run_id
@@ -53,15 +53,21 @@ def run(args: argparse.Namespace) -> int:
 
 def _sweep(target: SandboxTarget, cutoff: datetime, *, dry_run: bool) -> int:
     salesforce = target.salesforce_client(record=False)
-    leftovers = find_leftovers(salesforce, target.ledger, cutoff)
-    verb = "would delete" if dry_run else "deleting"
-    print(f"{verb} {len(leftovers)} records created before {cutoff:%Y-%m-%d %H:%M:%S}Z")
-    for entry in leftovers:
-        print(f"  {entry.describe()}")
-    if dry_run or not leftovers:
-        return 0
     crmoffice = CrmofficeQaClient(target.crmoffice_settings(), session=target.new_session())
-    left = delete_entries(leftovers, salesforce, crmoffice, target.ledger)
+    org = target.org.org_id if target.org else ""
+    account = Account(org, target.crmoffice_settings().base_url)
+    found = find_leftovers(salesforce, crmoffice, target.ledger, cutoff, account)
+    verb = "would delete" if dry_run else "deleting"
+    print(f"{verb} {len(found.delete)} records created before {cutoff:%Y-%m-%d %H:%M:%S}Z")
+    for entry in found.delete:
+        print(f"  {entry.describe()}")
+    if found.leave:
+        print(f"leaving {len(found.leave)} records this configuration may not delete:")
+        for entry, why in found.leave:
+            print(f"  {entry.describe()}: {why}")
+    if dry_run or not found.delete:
+        return 0
+    left = delete_entries(found.delete, salesforce, crmoffice, target.ledger)
     return _report(left)
 
 

@@ -10,12 +10,15 @@ A line is written the moment a create is answered, so even a killed run leaves i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import threading
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -31,6 +34,12 @@ class Entry:
     type_name: str  # Salesforce object ("Contact") or Crmoffice API type ("contacts")
     record_id: str
     at: datetime
+    # Whose record it is: the Salesforce org id, or the Crmoffice base URL (an id alone names
+    # a record in any account). Empty in lines an older talkqa wrote: sweep leaves those.
+    account: str = ""
+    # Crmoffice: a digest of the values this harness last wrote, so sweep can tell a record a
+    # person changed since (and leave it).
+    fingerprint: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -39,6 +48,18 @@ class Entry:
     def describe(self) -> str:
         when = f"{self.at.astimezone(UTC):%Y-%m-%d %H:%M}Z"
         return f"{self.system} {self.type_name} {self.record_id} (run {self.run_id}, {when})"
+
+
+# What a Crmoffice record holds that no write sets (the API stamps these itself).
+_SYSTEM_FIELDS = frozenset({"id", "createdAt", "updatedAt", "deletedAt"})
+
+
+def fingerprint(record: Mapping[str, Any]) -> str:
+    """A digest of a record's own values, as the API answers them; an empty property ("" or
+    null, or left out) counts as absent, so a create's answer and a later read agree."""
+    values = {k: v for k, v in record.items() if k not in _SYSTEM_FIELDS and v not in (None, "")}
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class RunLedger:
@@ -52,12 +73,19 @@ class RunLedger:
     def deleted(self, entry: Entry) -> None:
         self._append("deleted", entry)
 
+    def written(self, entry: Entry) -> None:
+        """The harness wrote the record again; entry.fingerprint is what it holds now."""
+        self._append("written", entry)
+
     def pending(self) -> list[Entry]:
         """Records created and not yet deleted, oldest first."""
         alive: dict[tuple[str, str, str], Entry] = {}
         for event, entry in self._read():
             if event == "created":
                 alive[entry.key] = entry
+            elif event == "written":
+                if entry.key in alive:
+                    alive[entry.key] = replace(alive[entry.key], fingerprint=entry.fingerprint)
             else:
                 alive.pop(entry.key, None)
         return sorted(alive.values(), key=lambda e: e.at)

@@ -90,8 +90,9 @@ def test_cleanup_leaves_no_record_behind_after_failing_scenarios(tmp_path: Path)
     assert report["salesforce"] == {o: [] for o in report["salesforce"]}  # ...and left nothing
     assert report["crmoffice"] == {"contacts": [], "companies": []}
     ledger = (tmp_path / "ledger.jsonl").read_text().splitlines()
-    created = [json.loads(line) for line in ledger if '"created"' in line]
-    assert created and len(ledger) == 2 * len(created)  # every create has its delete
+    events = [json.loads(line)["event"] for line in ledger]
+    created = [e for e in events if e == "created"]
+    assert created and events.count("deleted") == len(created)  # every create has its delete
 
 
 def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
@@ -137,3 +138,52 @@ print("LEFT", sorted(r["LastName"] for r in sf.records("Contact")))
     first, second = [line for line in out.splitlines() if line.startswith("LEFT")]
     assert first == "LEFT ['Fresh', 'Stale', 'Untagged']"
     assert second == "LEFT ['Fresh', 'Untagged']"
+
+
+SWEEP_OTHER_ACCOUNT = """
+import json, os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from harness.cli import main
+from harness.sandbox.seam import shared_fakes
+fakes = shared_fakes(os.environ)
+crm, sf = fakes.crmoffice, fakes.salesforce
+old = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+mine = crm.insert("contacts", {"givenName": "Made", "familyName": "By talkqa"})
+theirs = crm.insert("contacts", {"givenName": "Customer", "familyName": "of account B"})
+edited = crm.insert("contacts", {"givenName": "Made", "familyName": "Then edited"})
+untagged = sf.insert("Contact", {"LastName": "Tag removed by a person"})
+org = sf.org_id
+ledger = Path(os.environ["TALKQA_LEDGER"])
+def line(system, kind, rid, account, fingerprint=""):
+    return json.dumps({"event": "created", "run_id": "20260101T000000Z-aaaaaa", "system": system,
+                       "type_name": kind, "record_id": str(rid), "at": old, "account": account,
+                       "fingerprint": fingerprint})
+from harness.sandbox.ledger import fingerprint
+made = fingerprint({"givenName": "Made", "familyName": "By talkqa"})
+lines = [
+    line("crmoffice", "contacts", mine, os.environ["TALKQA_CRM_BASE_URL"], made),
+    # written by a run against another Crmoffice account (A); B's 100001-style id collides
+    line("crmoffice", "contacts", theirs, "https://account-a.api.crmoffice.test", made),
+    # ours, but a person changed it since this harness last wrote it
+    line("crmoffice", "contacts", edited, os.environ["TALKQA_CRM_BASE_URL"],
+         fingerprint({"givenName": "Made", "familyName": "Before the edit"})),
+    # ours by the ledger, but the record no longer carries the run tag
+    line("salesforce", "Contact", untagged, org),
+]
+ledger.write_text("\\n".join(lines) + "\\n")
+print("REAL", main(["sweep", "--older-than", "2h"]))
+print("CRM", sorted(r["familyName"] for r in crm.records("contacts")))
+print("SF", sorted(r["LastName"] for r in sf.records("Contact")))
+"""
+
+
+def test_sweep_deletes_only_what_this_account_got_from_this_harness(tmp_path: Path) -> None:
+    """Issue 14, item 1: a ledger from Crmoffice account A made sweep on account B delete B's
+    own contact. Entries carry their account; a record changed since this harness wrote it, or
+    no longer tagged, is listed and left."""
+    done = _run([PYTHON, "-c", SWEEP_OTHER_ACCOUNT], _env(tmp_path))
+    out = done.stdout
+    assert "CRM ['Then edited', 'of account B']" in out, (out, done.stderr[-2000:])
+    assert "SF ['Tag removed by a person']" in out, out
+    assert "another account" in out and "changed since" in out and "run tag" in out, out
