@@ -212,7 +212,12 @@ def _jwt(reader: _Reader) -> SalesforceLogin:
 
 def _client_credentials(reader: _Reader) -> SalesforceLogin:
     domain = reader.require("TALKQA_SF_DOMAIN")
-    if domain in ("login", "test"):
+    if _is_production(domain):
+        raise ConfigError(
+            f"TALKQA_SF_DOMAIN is {domain!r} (production); client credentials"
+            f" need a sandbox My Domain such as 'mycompany--qa.sandbox.my'; {README_HINT}"
+        )
+    if domain.lower().rstrip(".") == "test":
         raise ConfigError(
             f"TALKQA_SF_DOMAIN is {domain!r}, but client credentials need a My Domain such as"
             f" 'mycompany--qa.sandbox.my'; {README_HINT}"
@@ -230,12 +235,19 @@ _LOGINS: dict[str, Callable[[_Reader], SalesforceLogin]] = {
 }
 
 
+def _is_production(domain: str) -> bool:
+    """login.salesforce.com is production's login host, in any letter case (hosts are
+    case-insensitive), with or without a trailing dot or the salesforce.com suffix."""
+    host = domain.lower().rstrip(".").removesuffix(".salesforce.com")
+    return host == "login"
+
+
 def _domain(reader: _Reader, *, default: str) -> str:
     domain = reader.get("TALKQA_SF_DOMAIN") or default
-    if domain == "login":
-        # login.salesforce.com is production's login host: a sandbox never needs it.
+    if _is_production(domain):
+        # A sandbox never needs production's login host: refuse before any request.
         raise ConfigError(
-            "TALKQA_SF_DOMAIN is 'login' (production); use 'test' or"
+            f"TALKQA_SF_DOMAIN is {domain!r} (production); use 'test' or"
             f" '<mydomain>--<sandbox>.sandbox.my'; {README_HINT}"
         )
     if not re.fullmatch(r"[A-Za-z0-9.-]+", domain):

@@ -8,6 +8,8 @@ The test seam (TALKQA_SANDBOX_FAKES=1, harness.sandbox.seam) is read here and no
 
 from __future__ import annotations
 
+import math
+
 import os
 from collections.abc import Mapping
 from dataclasses import replace
@@ -18,6 +20,7 @@ from harness.sandbox.config import README_HINT, load_config
 from harness.sandbox.seam import shared_fakes
 
 DEFAULT_POLL_TIMEOUT = 60.0
+MAX_POLL_TIMEOUT = 3600.0  # an hour: longer is a typo, and a failing step would wait it out
 RUN_ID_VARIABLE = "TALKQA_RUN_ID"
 
 
@@ -35,9 +38,13 @@ def _poll_timeout(env: Mapping[str, str]) -> float:
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if value < 0:
-        raise ConfigError(f"TALKQA_POLL_TIMEOUT must be seconds (>= 0), got {raw!r}; {README_HINT}")
+        value = math.nan
+    # nan compares false with everything, so a check of `value < 0` alone let it through.
+    if not (math.isfinite(value) and 0 <= value <= MAX_POLL_TIMEOUT):
+        raise ConfigError(
+            f"TALKQA_POLL_TIMEOUT must be seconds from 0 to {MAX_POLL_TIMEOUT:.0f}, got {raw!r};"
+            f" {README_HINT}"
+        )
     return value
 
 

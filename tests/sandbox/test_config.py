@@ -113,3 +113,27 @@ def test_a_broken_dotenv_line_is_named_by_number_not_content(tmp_path: Path) -> 
         read_dotenv(dotenv)
     assert f"{dotenv}:2 is not KEY=VALUE" in str(caught.value)
     assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize("domain", ["LOGIN", "Login", "login.", "LOGIN.salesforce.com"])
+def test_production_login_domain_is_refused_in_any_case(domain: str) -> None:
+    """Issue 14, item 5: 'LOGIN' passed a case-sensitive check and sent credentials to
+    login.salesforce.com (hosts are case-insensitive)."""
+    assert "(production)" in _error(_env(TALKQA_SF_DOMAIN=domain))
+
+
+@pytest.mark.parametrize("domain", ["TEST", "Login"])
+def test_client_credentials_refuse_the_generic_hosts_in_any_case(domain: str) -> None:
+    message = _error(_env(TALKQA_SF_AUTH="client-credentials", TALKQA_SF_DOMAIN=domain,
+                          TALKQA_SF_CONSUMER_KEY="k", TALKQA_SF_CONSUMER_SECRET="s"))
+    assert "need a My Domain" in message or "(production)" in message
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-1", "1e9", "soon"])
+def test_poll_timeout_must_be_finite_seconds_in_range(raw: str) -> None:
+    """Issue 14, item 6: TALKQA_POLL_TIMEOUT=nan was accepted and a failing step polled forever."""
+    from harness.sandbox.connect import sandbox_target
+
+    with pytest.raises(ConfigError) as refused:
+        sandbox_target({**_env(), "TALKQA_POLL_TIMEOUT": raw}, run_id="r")
+    assert "TALKQA_POLL_TIMEOUT" in str(refused.value) and "\n" not in str(refused.value)
