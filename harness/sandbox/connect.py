@@ -9,7 +9,6 @@ The test seam (TALKQA_SANDBOX_FAKES=1, harness.sandbox.seam) is read here and no
 from __future__ import annotations
 
 import math
-
 import os
 from collections.abc import Mapping
 from dataclasses import replace
