@@ -73,12 +73,25 @@ def read_results(results_dir: Path) -> list[Result]:
         raise ConfigError(f"no Allure results in {results_dir}; run the checklist first")
     latest: dict[str, Result] = {}
     for path in sorted(results_dir.glob("*-result.json")):
-        data = json.loads(path.read_text("utf-8"))
+        data = _load_result(path)
         result = _result(data, results_dir)
         key = str(data.get("historyId") or data.get("fullName") or path.name)
         if key not in latest or latest[key].stop <= result.stop:  # a re-run supersedes
             latest[key] = result
     return list(latest.values())
+
+
+def _load_result(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (ValueError, OSError) as error:  # JSONDecodeError and UnicodeDecodeError are both
+        raise ConfigError(
+            f"{path}: not a complete Allure result ({error}); the run that wrote it was"
+            " probably cut short: run the checklist again"
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected an Allure result object, found {type(data).__name__}")
+    return data
 
 
 def read_environment(results_dir: Path) -> dict[str, str]:

@@ -45,7 +45,8 @@ def load_spec(path: Path, contracts: Contracts | None = None) -> DataflowSpec:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: an editor that saves with a byte order mark makes no other difference.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BadSpecError(f"{path}: no such file; expected a dataflow document (.rst)") from None
     except UnicodeDecodeError as error:

@@ -40,6 +40,26 @@ def check_contracts(spec: DataflowSpec, source: str, contracts: Contracts) -> No
         fields = _salesforce_fields(source, flow, contracts.describe_dir)
         properties = _crmoffice_properties(source, flow, schemas, contracts.crmoffice_contract)
         _check_flow(source, flow, fields, properties, contracts)
+        _check_data_types(source, flow, schemas[singular(flow.target_type)], contracts)
+
+
+def _check_data_types(
+    source: str, flow: FlowSpec, schema: dict[str, Any], contracts: Contracts
+) -> None:
+    """The document's data type column must be a type the contract gives the property."""
+    definitions = schema.get("properties", {})
+    for mapping in flow.properties:
+        declared = definitions.get(mapping.target_property, {}).get("type")
+        types = [declared] if isinstance(declared, str) else list(declared or [])
+        types = [t for t in types if t != "null"]
+        if types and mapping.target_data_type not in types:
+            raise located_error(
+                source,
+                mapping.line,
+                f"{flow.target_system} {flow.target_type} property {mapping.target_property!r}"
+                f" is a {' or '.join(types)} in {contracts.crmoffice_contract}, but the document"
+                f" gives its data type as {mapping.target_data_type!r}",
+            )
 
 
 def with_field_facts(spec: DataflowSpec, contracts: Contracts) -> DataflowSpec:

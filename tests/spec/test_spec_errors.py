@@ -230,3 +230,21 @@ def test_describe_file_without_fields(write_document: WriteDocument) -> None:
         "describe/Customer.json: found no field names; expected describe metadata "
         '{"name": ..., "fields": [{"name": ..., "type": ...}, ...]}'
     )
+
+
+def test_data_type_the_contract_does_not_give_the_property(write_document: WriteDocument) -> None:
+    """Issue 14, item 9: "integer" for givenName was accepted though the contract says string."""
+    path = write_document(lambda text: text.replace(
+        '- givenName\n     - "string"', '- givenName\n     - "integer"'))
+    assert message_for(path) == (
+        f"x.rst:58: Crmoffice Contacts property 'givenName' is a string in {CONTRACT}, but the"
+        " document gives its data type as 'integer'"
+    )
+
+
+def test_a_utf8_bom_is_accepted(write_document: WriteDocument) -> None:
+    """Issue 14, item 9: a document saved with a byte order mark got "found no over- and
+    underlined title"."""
+    path = write_document(lambda text: text)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_spec(path, TEST_CONTRACTS).title == "Salesforce to Crmoffice Dataflow"

@@ -124,3 +124,17 @@ def test_a_document_gap_is_a_finding_never_a_pass(tmp_path: Path) -> None:
     assert [r.status for r in gaps] == ["finding", "finding"]
     assert "2 document gap: needs a decision" in render_markdown(summary)
     assert gate(summary) == []  # a finding is for the lead to decide, not a failed check
+
+
+@pytest.mark.parametrize("content", ['{"name": "A new Salesforce Contact', "[1, 2]", "\udcff"])
+def test_a_truncated_result_file_is_one_line_naming_it(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14, item 9: a cut-off *-result.json made `talkqa signoff` print a traceback."""
+    from harness.cli import main
+
+    broken = tmp_path / "cut-result.json"
+    broken.write_bytes(content.encode("utf-8", "surrogateescape"))
+    code = main(["signoff", "--results", str(tmp_path), "--document", str(DOCUMENT)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(broken) in err and len(err.strip().splitlines()) == 1, err
