@@ -20,6 +20,7 @@ import allure
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness.checklist.files import generated_from
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory
 from harness.errors import FatalError, TalkQAError
@@ -178,6 +179,27 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     allure.dynamic.severity(labels.severity)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Generated scenarios are judged only against the document they were generated from."""
+    spec = load_spec(Path(config.getoption("--document")))
+    files = {template.feature.filename for item in items
+             if (template := _template_of(item)) is not None}
+    for path in sorted(files):
+        made_from = generated_from(Path(path))
+        if made_from is not None and made_from != spec.short_hash:
+            raise pytest.UsageError(
+                f"{os.path.relpath(path)} was generated from a document with {made_from}, but"
+                f" --document {config.getoption('--document')} is {spec.short_hash}: run"
+                " `talkqa features generate` for that document, or judge the run against the"
+                " document the features came from"
+            )
+
+
+def _template_of(item: pytest.Item) -> Any:
+    function = getattr(item, "obj", None)
+    return scenario_wrapper_template_registry.get(function) if callable(function) else None
+
+
 def pytest_deselected(items: list[pytest.Item]) -> None:
     """A deselected checklist scenario still gets a result: skipped, saying why (issue 12)."""
     if not items:
@@ -196,8 +218,7 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
 
 
 def _not_run(item: pytest.Item, spec: DataflowSpec, reason: str) -> NotRun | None:
-    function = getattr(item, "obj", None)
-    template = scenario_wrapper_template_registry.get(function) if callable(function) else None
+    template = _template_of(item)
     if template is None:
         return None  # not a checklist scenario
     callspec = getattr(item, "callspec", None)

@@ -1,0 +1,31 @@
+"""The checklist is judged only against the document its features were generated from.
+
+    .venv/bin/pytest tests/checklist/test_document_match.py -q
+
+Issue 14, item 10: `pytest features/ --document fewer.rst` ran the scenarios of another
+document with no warning, and the gate passed "29 of 29".
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from checklist_helpers import DOCUMENT, REPO
+
+
+def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path: Path) -> None:
+    fewer = tmp_path / "fewer.rst"
+    fewer.write_text(DOCUMENT.read_text("utf-8").replace(
+        '   * - MobilePhone\n     - mobilePhone\n     - "string"\n', ""), "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist",
+         f"--document={fewer}"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 4, done.stdout[-2000:]  # pytest's usage error: nothing ran
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "was generated from a document with sha256:" in errors[0]
+    assert str(fewer) in errors[0]
