@@ -51,6 +51,12 @@ class StateStoreError(FatalError):
     exit_code = 2
 
 
+class ChecklistWriteError(FatalError):
+    """The generated feature files could not all be written; none was changed."""
+
+    exit_code = 2
+
+
 class StateInUseError(FatalError):
     """Another engine holds the state file's lock: running both would insert twice."""
 

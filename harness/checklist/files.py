@@ -12,11 +12,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.checklist.gherkin import render_feature
 from harness.checklist.scenarios import check_data_types
+from harness.errors import ChecklistWriteError
 from harness.spec.model import DataflowSpec, slugify
 
 GENERATED_DIR = "generated"
@@ -72,14 +74,49 @@ def generated_from(feature: Path) -> str | None:
 
 
 def write_features(planned: PlannedFeatures) -> list[Path]:
-    """Write every planned file and remove this pair's stale ones; return what changed."""
-    planned.folder.mkdir(parents=True, exist_ok=True)
-    changed = [path for path in _stale(planned) if _unlink(path)]
-    for path, text in planned.files:
-        if _read(path) != text:
-            path.write_text(text, encoding="utf-8", newline="\n")
-            changed.append(path)
-    return changed
+    """Write every planned file and remove this pair's stale ones; return what changed.
+
+    All or nothing: each new text goes to a temporary file beside its target first, and only
+    when every one is written (a full disk, a folder where a file should be, a read-only
+    folder all stop it there) are they moved into place, so no file is left cut short and no
+    half of the set is new.
+    """
+    try:
+        planned.folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ChecklistWriteError(f"cannot create {shown_path(planned.folder)}: {error.strerror}"
+                                  "; nothing was changed") from None
+    wanted = [(path, text) for path, text in planned.files if _read(path) != text]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in wanted:
+            if path.is_dir():
+                raise ChecklistWriteError(f"{shown_path(path)} is a folder, not a feature file;"
+                                          " nothing was changed")
+            staged.append((_staged(path, text), path))
+    except OSError as error:
+        _discard(staged)
+        raise ChecklistWriteError(f"cannot write {shown_path(planned.folder)}: {error.strerror}"
+                                  "; nothing was changed") from None
+    except ChecklistWriteError:
+        _discard(staged)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+    changed = [path for _, path in staged]
+    return [path for path in _stale(planned) if _unlink(path)] + changed
+
+
+def _staged(path: Path, text: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+    return Path(name)
+
+
+def _discard(staged: list[tuple[Path, Path]]) -> None:
+    for temporary, _ in staged:
+        temporary.unlink(missing_ok=True)
 
 
 def diff_features(planned: PlannedFeatures) -> str:
@@ -110,8 +147,8 @@ def _diff(path: Path, current: str | None, wanted: str | None) -> str:
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+    except (FileNotFoundError, IsADirectoryError):
+        return None  # missing, or a folder in its place (write_features refuses that)
 
 
 def _unlink(path: Path) -> bool:

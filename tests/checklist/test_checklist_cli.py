@@ -25,6 +25,9 @@ from checklist_helpers import (
     snapshot,
 )
 
+from harness.errors import ChecklistWriteError
+from harness.spec import load_spec
+
 CONTACT_FEATURE = "features/generated/salesforce_contact_to_crmoffice_contacts.feature"
 
 
@@ -160,3 +163,52 @@ def test_generate_removes_stale_files_of_its_pair_only(tmp_path: Path) -> None:
         out / "generated" / "hubspot_deal_to_crmoffice_deals.feature"
     ).read_text() == "another pair\n"
     assert run_cli(["features", "check", DOCUMENT_NAME, "--out", str(out)])[0] == 0
+
+
+def _generated_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    out = tmp_path / "features"
+    assert run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])[0] == 0
+    files = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")}
+    for name in files:  # make every file differ from what generate writes
+        (out / "generated" / name).write_text("stale\n", "utf-8")
+    return out, {name: "stale\n" for name in files}
+
+
+def test_generate_with_a_folder_where_a_file_goes_changes_nothing(tmp_path: Path) -> None:
+    """Issue 14, item 8: the other files were already rewritten when one could not be."""
+    out, before = _generated_copy(tmp_path)
+    blocked = out / "generated" / "salesforce_product2_to_crmoffice_companies.feature"
+    blocked.unlink()
+    blocked.mkdir()
+    code, _, err = run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
+    assert code == 2 and "is a folder" in err and "nothing was changed" in err
+    after = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")
+             if p.is_file()}
+    assert after == {k: v for k, v in before.items() if k != blocked.name}
+    assert not list((out / "generated").glob(".*.tmp"))
+
+
+def test_generate_on_a_full_disk_leaves_no_file_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 8: with the disk full a .feature was left cut at 4,096 bytes."""
+    import errno
+
+    from harness.checklist import files
+
+    out, before = _generated_copy(tmp_path)
+    real, calls = files._staged, []
+
+    def full_after_one(path: Path, text: str) -> Path:
+        calls.append(path)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, text)
+
+    monkeypatch.setattr(files, "_staged", full_after_one)
+    spec = load_spec(DOCUMENT)
+    with pytest.raises(ChecklistWriteError, match="No space left on device; nothing was changed"):
+        files.write_features(files.plan_features(spec, DOCUMENT, out))
+    after = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")}
+    assert after == before
+    assert not list((out / "generated").glob(".*.tmp"))
