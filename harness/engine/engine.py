@@ -55,6 +55,7 @@ TO_SF: Direction = "crmoffice->salesforce"
 # Records whose links are read and planned at once: the cycle never holds every link and
 # plan of a large org, only the collected records (both sides are read before any write).
 PLAN_CHUNK = 2000
+POISON = "INVALID_TEXT"  # the dead-letter code of a record no system or store can take
 
 
 @dataclass
@@ -64,6 +65,9 @@ class Collected:
     salesforce: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
     crmoffice: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
     marks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # Records no store or API can take as they are (system, object/type, record, reason):
+    # set aside and dead-lettered, so one of them never stops the rest of the flow.
+    poisoned: list[tuple[str, str, SourceRecord, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +126,7 @@ class TalkEngine:
         retries = self._retry_snapshots()
         for flow in self.mapping.flows:
             self._run_flow(flow, collected, retries, tally)
+        self._letter_poisoned(collected.poisoned, tally)
         self._save_watermarks(collected.marks)
         return self._report(started, marks, tally)
 
@@ -172,6 +177,11 @@ class TalkEngine:
             for record in page:
                 records[record.record_id] = record
             self._progress(f"read {key[0]} {key[1]}", len(records))
+        for rid, record in list(records.items()):
+            reason = _unstorable(record)
+            if reason:
+                del records[rid]
+                collected.poisoned.append((*key, record, reason))
         # From the collect's start, minus an overlap for equal stamps and clock skew: an
         # edit made while this cycle runs is read again next time, never skipped.
         mark = start - self.mapping.watermark_overlap
@@ -242,9 +252,35 @@ class TalkEngine:
                 _place_with_retry(work, links.get(ref), None, None, sides)
             yield work
 
+    def _letter_poisoned(
+        self, poisoned: Sequence[tuple[str, str, SourceRecord, str]], tally: Tally
+    ) -> None:
+        """Dead-letter each record set aside at collect, under every flow it belongs to. It is
+        tried again when it changes (the collect reads it then), not from a snapshot."""
+        for system, name, record, reason in poisoned:
+            if system == "salesforce":
+                for flow in self.mapping.flows_from_salesforce(name):
+                    ref = flow.salesforce_ref(record.record_id)
+                    failure = Failure(TO_CRM, ref, POISON, reason, False)
+                    self._poison_letter(flow.name, ref, failure, tally)
+                continue
+            for flow in self.mapping.flows_into_crmoffice(name):
+                target = flow.crmoffice_ref(record.record_id)
+                links = self.store.links_for_targets({target: record}, flow=flow.name)
+                for link in links.values():
+                    failure = Failure(TO_SF, target, POISON, reason, False)
+                    self._poison_letter(flow.name, link.source_ref, failure, tally)
+
+    def _poison_letter(self, flow: str, source_ref: str, failure: Failure, tally: Tally) -> None:
+        letter = self._letter(flow, source_ref, failure, {})
+        self.store.replace_dead_letters([(flow, source_ref)], [letter])
+        _count_letters(tally, flow, [letter])
+
     def _retry_snapshots(self) -> dict[tuple[str, str], dict[str, SourceRecord | None]]:
         snapshots: dict[tuple[str, str], dict[str, SourceRecord | None]] = {}
         for letter in self.store.dead_letters():
+            if letter.error_code == POISON:
+                continue  # nothing to retry with until the record itself changes
             sides = snapshots.setdefault((letter.flow, letter.source_ref), {})
             for side in ("salesforce", "crmoffice"):
                 record = record_from_json(letter.snapshot.get(side))
@@ -541,6 +577,20 @@ class _PendingPairs:
         waiting = self.salesforce + self.others
         self.salesforce, self.others = [], []
         yield from _chunks(waiting, size)
+
+
+def _unstorable(record: SourceRecord) -> str:
+    """Why a record cannot be stored or sent as it is ("" when it can): text that is not
+    valid Unicode (a lone surrogate such as "\\ud800") cannot be encoded as UTF-8."""
+    for name, value in record.values.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return (f"{record.object_name} {record.record_id}: {name} is not valid Unicode"
+                        f" text (a lone surrogate at character {error.start}); fix it in the"
+                        " system it came from")
+    return ""
 
 
 def _place_with_retry(
