@@ -33,6 +33,12 @@ class AuthenticationError(FatalError):
     exit_code = 2
 
 
+class UnreachableError(FatalError):
+    """A system's host cannot be reached at all (DNS, refused, TLS, timeout) before a run."""
+
+    exit_code = 2
+
+
 class ProductionGuardError(FatalError):
     """The target looks like a production system; nothing was written."""
 

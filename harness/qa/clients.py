@@ -22,7 +22,7 @@ from harness.connectors.settings import (
     SalesforceSettings,
     simple_salesforce_login,
 )
-from harness.errors import AuthenticationError, NotFoundError, TalkQAError
+from harness.errors import AuthenticationError, NotFoundError, TalkQAError, UnreachableError
 
 COLLECTIONS_LIMIT = 200  # records in one sObject Collections call
 T = TypeVar("T")
@@ -42,6 +42,15 @@ class QaApiError(TalkQAError):
         self.body = body
 
 
+def unreachable(what: str, error: requests.RequestException) -> UnreachableError:
+    """One line: what could not be reached and the kind of failure, never the whole chain
+    (a connection error's text can run to pages and may carry a URL with a token in it)."""
+    return UnreachableError(
+        f"{what} cannot be reached ({type(error).__name__}); check the host in the settings"
+        " and the network"
+    )
+
+
 class SalesforceQaClient:
     def __init__(self, client: Salesforce) -> None:
         self._sf = client
@@ -57,6 +66,10 @@ class SalesforceQaClient:
             )
         except SalesforceError as error:
             raise AuthenticationError(f"Salesforce login refused ({error.status})") from None
+        except requests.RequestException as error:
+            where = simple_salesforce_login(settings.login)
+            host = where.get("instance_url") or f"{where.get('domain', 'login')}.salesforce.com"
+            raise unreachable(f"Salesforce login at {host}", error) from None
         return cls(client)
 
     @property
@@ -105,13 +118,33 @@ class SalesforceQaClient:
         return dict(self._call("GET", f"sobjects/{object_name}/{record_id}"))
 
     def query(self, soql: str, **params: Any) -> list[dict[str, Any]]:
-        result = self._sf.query_all(format_soql(soql, **params) if params else soql)
+        text = format_soql(soql, **params) if params else soql
+        try:
+            result = self._sf.query_all(text)
+        except requests.RequestException as error:
+            raise unreachable(f"Salesforce {self._sf.sf_instance} (query)", error) from None
+        except SalesforceError as error:
+            if error.status == 401:
+                raise AuthenticationError(
+                    "Salesforce refused the session for a query (401 INVALID_SESSION_ID:"
+                    " expired or revoked); log in again"
+                ) from None
+            raise QaApiError(f"Salesforce query answered {error.status}: {error.content!r}",
+                             status=error.status, body=error.content) from None
         return [dict(record) for record in result["records"]]
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             return self._sf.restful(path, method=method, **kwargs)
+        except requests.RequestException as error:
+            raise unreachable(f"Salesforce {self._sf.sf_instance} ({method} {path})",
+                              error) from None
         except SalesforceError as error:
+            if error.status == 401:
+                raise AuthenticationError(
+                    f"Salesforce refused the session for {method} {path} (401"
+                    " INVALID_SESSION_ID: expired or revoked); log in again"
+                ) from None
             if error.status == 404:
                 raise NotFoundError(f"Salesforce {path}: {error.content!r}") from None
             raise QaApiError(
@@ -168,19 +201,28 @@ class CrmofficeQaClient:
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self._access_token()}"}
-        return self._session.request(
-            method, self._settings.base_url + path, headers=headers, timeout=30, **kwargs
-        )
+        try:
+            return self._session.request(
+                method, self._settings.base_url + path, headers=headers, timeout=30, **kwargs
+            )
+        except requests.RequestException as error:
+            raise unreachable(f"Crmoffice {method} {self._settings.base_url}{path}",
+                              error) from None
 
     def _access_token(self) -> str:
         if self._token is None:
-            response = self._session.post(
-                self._settings.token_url,
-                data={"grant_type": "client_credentials", "client_id": self._settings.client_id,
-                      "client_secret": self._settings.client_secret,
-                      "scope": self._settings.scope},
-                timeout=30,
-            )
+            try:
+                response = self._session.post(
+                    self._settings.token_url,
+                    data={"grant_type": "client_credentials",
+                          "client_id": self._settings.client_id,
+                          "client_secret": self._settings.client_secret,
+                          "scope": self._settings.scope},
+                    timeout=30,
+                )
+            except requests.RequestException as error:
+                raise unreachable(f"Crmoffice token URL {self._settings.token_url}",
+                                  error) from None
             if response.status_code != 200:
                 raise AuthenticationError(
                     f"Crmoffice token endpoint {self._settings.token_url} refused client "

@@ -10,6 +10,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from harness.sandbox import seam
 from tests.sandbox.conftest import PYTHON, REPO, subprocess_env
 
@@ -144,6 +146,8 @@ SWEEP_OTHER_ACCOUNT = """
 import json, os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 from harness.cli import main
 from harness.sandbox.seam import shared_fakes
 fakes = shared_fakes(os.environ)
@@ -187,3 +191,35 @@ def test_sweep_deletes_only_what_this_account_got_from_this_harness(tmp_path: Pa
     assert "CRM ['Then edited', 'of account B']" in out, (out, done.stderr[-2000:])
     assert "SF ['Tag removed by a person']" in out, out
     assert "another account" in out and "changed since" in out and "run tag" in out, out
+
+
+UNREACHABLE = {
+    "Crmoffice token URL https://unreachable.invalid/token":
+        {"TALKQA_CRM_TOKEN_URL": "https://unreachable.invalid/token"},
+    "Salesforce login at nohost--x.sandbox.my.salesforce.com":
+        {"TALKQA_SF_DOMAIN": "nohost--x.sandbox.my"},
+    "Salesforce unreachable.invalid":
+        {"TALKQA_SF_AUTH": "session", "TALKQA_SF_SESSION_ID": "00Dx!session",
+         "TALKQA_SF_INSTANCE_URL": "https://unreachable.invalid"},
+    "Salesforce refused the session":
+        {"TALKQA_SF_AUTH": "session", "TALKQA_SF_SESSION_ID": "00Dx!expired",
+         "TALKQA_SF_INSTANCE_URL": seam.INSTANCE_URL},
+}
+COMMANDS = {
+    "pytest": [PYTHON, "-m", "pytest", "features/", "-q", "-p", "no:xdist", "--target",
+               "sandbox", "-k", "one_linked"],
+    "sync": [PYTHON, "-m", "harness.cli", "sync", "--target", "sandbox", "--once"],
+    "sweep": [PYTHON, "-m", "harness.cli", "sweep", "--older-than", "2h"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("expected", sorted(UNREACHABLE))
+def test_an_unreachable_host_or_expired_session_is_one_line_and_exit_2(
+    tmp_path: Path, expected: str, command: str
+) -> None:
+    """Issue 14, item 4: these printed INTERNALERROR (pytest, exit 3) or a traceback (exit 1)."""
+    done = _run(COMMANDS[command], _env(tmp_path, **UNREACHABLE[expected]))
+    output = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 2, output[-5:]
+    assert len(output) == 1 and expected in output[0], output
