@@ -11,12 +11,15 @@ out as frozen dataclasses; nothing here knows about HTTP or the merge rules.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
 
 from harness.errors import StateStoreError
 
@@ -151,20 +154,11 @@ class LinkStore:
     @classmethod
     def open(cls, path: Path) -> LinkStore:
         path = Path(path)
+        _check_state_path(path)
         try:
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL: a commit survives a killed process (not a power cut) and costs
-            # no fsync, which keeps per-batch commits cheap at 100,000 records.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute("PRAGMA busy_timeout=5000")
-            _ensure_schema(connection, path)
+            connection = _open_while_contended(path)
         except sqlite3.DatabaseError as error:
-            raise StateStoreError(
-                f"state store {path} is not a talkqa state file (expected an SQLite database "
-                f"with schema_version {SCHEMA_VERSION}): {error}"
-            ) from error
+            raise StateStoreError(_open_failure(path, error)) from None
         return cls(path, connection)
 
     def close(self) -> None:
@@ -408,11 +402,78 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
+@retry(
+    retry=retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError)
+                             and "locked" in str(e)),
+    wait=wait_random(0.02, 0.2), stop=stop_after_delay(15), reraise=True,
+)
+def _open_while_contended(path: Path) -> sqlite3.Connection:
+    """Open, switch to WAL and make the schema; tried again while another opener holds the
+    file. SQLite answers "database is locked" at once, without its busy timeout, when two
+    connections would otherwise deadlock (switching a new file to WAL, for one)."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA busy_timeout=5000")
+        connection.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL: a commit survives a killed process (not a power cut) and costs
+        # no fsync, which keeps per-batch commits cheap at 100,000 records.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        _ensure_schema(connection, path)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _check_state_path(path: Path) -> None:
+    """Say exactly what is wrong with a state path before SQLite says something vaguer."""
+    if path.is_dir():
+        raise StateStoreError(f"state path {path} is a folder; give the path of a state file")
+    if not path.parent.is_dir():
+        raise StateStoreError(
+            f"the folder of state file {path} does not exist ({path.parent}); create it or"
+            " choose another --state"
+        )
+    if not path.exists() and not os.access(path.parent, os.W_OK):
+        raise StateStoreError(
+            f"cannot create state file {path}: its folder {path.parent} is not writable"
+        )
+
+
+def _open_failure(path: Path, error: sqlite3.DatabaseError) -> str:
+    """The one line for a state file SQLite could not open. Never a hint to delete it: a
+    deleted state file makes the next run insert every record a second time."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return (f"state file {path} is not a talkqa state file (SQLite says: {text}); point"
+                " --state at the file this engine wrote; nothing was changed")
+    if "full" in text:
+        return f"state file {path} cannot be written: the disk is full ({text})"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return (f"state file {path} cannot be opened for writing ({text}); check the file's"
+                " and its folder's permissions")
+    return f"state file {path} cannot be opened: {text}"
+
+
 def _ensure_schema(db: sqlite3.Connection, path: Path) -> None:
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not tables:
-        version = f"INSERT INTO schema_version VALUES ({SCHEMA_VERSION});"
-        db.executescript("BEGIN;" + _SCHEMA + version + "COMMIT;")
+        # IMMEDIATE takes the write lock first: two engines creating one new file at once
+        # both wait their turn, and the second finds the schema the first made.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE type='table'").fetchone():
+                # Statement by statement: executescript would commit the lock away first.
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if db.in_transaction:
+            db.execute("COMMIT")
         return
     if "schema_version" not in tables:
         raise StateStoreError(

@@ -200,8 +200,8 @@ class CountingWorld(FakeWorld):
 
 def corrupt(path: Path) -> str:
     path.write_bytes(b"not a database at all " * 10)
-    return (f"talkqa: state store {path} is not a talkqa state file (expected an SQLite database"
-            " with schema_version 1): file is not a database\n")
+    return (f"talkqa: state file {path} is not a talkqa state file (SQLite says: file is not a"
+            " database); point --state at the file this engine wrote; nothing was changed\n")
 
 
 def newer(path: Path) -> str:
