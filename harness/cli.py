@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,11 +45,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except TalkQAError as error:
-        print(f"talkqa: {error}", file=sys.stderr)
+        print(f"talkqa: {_masked(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("talkqa: interrupted", file=sys.stderr)
         return 130
+
+
+def _masked(message: str) -> str:
+    """No credential of this configuration reaches the terminal, even in an error message."""
+    from harness.redact import Redactor, secrets_in_environment
+    from harness.sandbox.config import environ_with_dotenv
+
+    try:
+        secrets = secrets_in_environment(environ_with_dotenv())
+    except TalkQAError:  # a broken .env file: mask what the process environment holds
+        secrets = secrets_in_environment(os.environ)
+    return Redactor(secrets).text(message)
 
 
 if __name__ == "__main__":

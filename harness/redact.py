@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 MASK = "[REDACTED]"
@@ -75,3 +76,32 @@ class Redactor:
 
 def _is_secret_name(name: str) -> bool:
     return re.fullmatch(_SECRET_NAMES, name, re.IGNORECASE) is not None
+
+
+_SECRET_VARIABLE = re.compile(r"PASSWORD|TOKEN|SECRET|SESSION|PRIVATE_KEY|KEY$", re.IGNORECASE)
+# TALKQA_CRM_TOKEN_URL names where a token comes from, not a token; a key file is a path.
+_NOT_SECRET_SUFFIXES = ("_URL", "_URLS", "_FILE")
+
+
+def secrets_in_environment(env: Mapping[str, str], prefix: str = "TALKQA_") -> list[str]:
+    """The values of every variable whose name says it holds a credential, so even an error
+    raised before a configuration could be read is masked."""
+    return [value for name, value in env.items()
+            if name.startswith(prefix) and _SECRET_VARIABLE.search(name) and value
+            and not name.endswith(_NOT_SECRET_SUFFIXES)]
+
+
+def scrub_files(folder: Path, redactor: Redactor, patterns: Iterable[str]) -> int:
+    """Rewrite each matching file whose text holds something to mask; the count rewritten."""
+    rewritten = 0
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # binary attachments carry no text secret the harness wrote
+            masked = redactor.text(text)
+            if masked != text:
+                path.write_text(masked, "utf-8")
+                rewritten += 1
+    return rewritten

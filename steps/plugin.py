@@ -32,7 +32,7 @@ from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import FINDING_ATTACHMENT
 from harness.qa.targets import MockTarget, SandboxTarget, Target
-from harness.redact import Redactor
+from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.connect import sandbox_target, shared_run_id
 from harness.sandbox.ledger import new_run_id
@@ -43,6 +43,9 @@ DEFAULT_DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rs
 DEFAULT_ENGINE = "harness.engine:create_engine"
 # Set only with --target sandbox: makes one guarded, self-cleaning SandboxTarget per scenario.
 SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
+# Masks this run's credentials in everything pytest writes: terminal, JUnit XML, skip
+# reasons, the Allure results (their messages and traces come from the exception itself).
+RUN_REDACTOR = pytest.StashKey[Redactor]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,11 +73,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # systems, so a story's marker, its Allure story and its sign-off row share one name.
     for line in marker_lines(spec.flows):
         config.addinivalue_line("markers", line)
+    config.stash[RUN_REDACTOR] = Redactor(
+        [*MockTarget().secrets(), *secrets_in_environment(environ_with_dotenv())]
+    )
     if config.getoption("--target") == "sandbox":
         _open_sandbox(config)
     results = getattr(config.option, "allure_report_dir", None)
     if results and not hasattr(config, "workerinput"):
-        write_environment(Path(results), config, spec)
+        write_environment(Path(results), config, spec, config.stash[RUN_REDACTOR])
 
 
 @pytest.fixture(scope="session")
@@ -96,18 +102,18 @@ def _open_sandbox(config: pytest.Config) -> None:
         return sandbox_target(env, run_id=run_id, sf_auth=config.getoption("--sf-auth"),
                               min_remaining=config.getoption("--min-remaining"))
 
-    with _stop_on_fatal(), make():
-        pass
+    with _stop_on_fatal(config), make() as target:
+        config.stash[RUN_REDACTOR] = config.stash[RUN_REDACTOR].with_secrets(target.secrets())
     config.stash[SANDBOX_TARGETS] = make
 
 
 @contextmanager
-def _stop_on_fatal() -> Iterator[None]:
+def _stop_on_fatal(config: pytest.Config) -> Iterator[None]:
     # Wrong credentials, a production org or a spent budget stop the whole run, as one line.
     try:
         yield
     except FatalError as error:
-        pytest.exit(str(error), returncode=error.exit_code)
+        pytest.exit(config.stash[RUN_REDACTOR].text(str(error)), returncode=error.exit_code)
 
 
 @pytest.fixture
@@ -117,7 +123,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
         with MockTarget() as mock:
             yield mock
         return
-    with _stop_on_fatal(), make() as sandbox:
+    with _stop_on_fatal(pytestconfig), make() as sandbox:
         yield sandbox
     if sandbox.budget.exhausted:  # the scenario failed on it; the next would too
         pytest.exit(sandbox.budget.message(), returncode=1)
@@ -177,6 +183,42 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     for story in labels.stories:
         allure.dynamic.story(story)
     allure.dynamic.severity(labels.severity)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Iterator[None] | Any:
+    """Mask credentials in the report before the terminal, JUnit and Allure read it (trylast:
+    the innermost wrapper, so allure-pytest-bdd sees the masked trace)."""
+    report = yield
+    redactor = item.config.stash.get(RUN_REDACTOR, None)
+    if redactor is not None:
+        _mask_report(report, redactor)
+    return report
+
+
+def _mask_report(report: pytest.TestReport, redactor: Redactor) -> None:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
+        path, line, reason = longrepr
+        report.longrepr = (path, line, redactor.text(str(reason)))
+    elif longrepr is not None:
+        text = str(longrepr)
+        masked = redactor.text(text)
+        if masked != text:
+            report.longrepr = masked
+    report.sections = [(title, redactor.text(body)) for title, body in report.sections]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The Allure results hold each failure's message from the exception itself: mask them."""
+    config = session.config
+    results = getattr(config.option, "allure_report_dir", None)
+    redactor = config.stash.get(RUN_REDACTOR, None)
+    if results and redactor is not None and not hasattr(config, "workerinput"):
+        scrub_files(Path(results), redactor, ("*-result.json", "*-container.json",
+                                              "*-attachment.txt", "*-attachment.json"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

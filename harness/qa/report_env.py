@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.connectors.settings import DEFAULT_SALESFORCE_API_VERSION
+from harness.redact import Redactor
 from harness.spec import DataflowSpec
 
 
@@ -27,9 +28,11 @@ def environment(config: Any, spec: DataflowSpec) -> dict[str, str]:
     }
 
 
-def write_environment(results_dir: Path, config: Any, spec: DataflowSpec) -> None:
+def write_environment(results_dir: Path, config: Any, spec: DataflowSpec,
+                      redactor: Redactor | None = None) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"{_key(k)}={_value(v)}" for k, v in environment(config, spec).items()]
+    mask = (redactor or Redactor()).text
+    lines = [f"{_key(k)}={_value(mask(v))}" for k, v in environment(config, spec).items()]
     (results_dir / "environment.properties").write_text("\n".join(lines) + "\n", "utf-8")
 
 

@@ -225,3 +225,22 @@ def test_a_corrupt_or_newer_state_file_is_one_line_exit_2_and_writes_nothing(
     assert main(["sync", "--target", "mock", "--once", "--state", str(state)]) == 2
     assert one_line_error(capsys) == expected
     assert CountingWorld.made and all(writes(w) == 0 for w in CountingWorld.made)
+
+
+def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(tmp_path: Path) -> None:
+    """Issue 14, item 11: masking covered only the HTTP-exchange and evidence attachments."""
+    from harness.fakes.world import FAKE_SF_PASSWORD
+
+    results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist", "-k",
+         "one_linked", "--sync-engine", "tests.reliability.leaky:leaky_engine", "--tb=long",
+         "-rA", f"--alluredir={results}", f"--junitxml={junit}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    texts = [done.stdout, done.stderr, *(p.read_text("utf-8", "replace") for p in written)]
+    assert "login failed with password" in done.stdout  # the failure itself is shown...
+    assert not [i for i, text in enumerate(texts) if FAKE_SF_PASSWORD in text]  # ...masked
+    assert any("[REDACTED]" in text for text in texts)
