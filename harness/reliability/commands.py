@@ -1,7 +1,9 @@
-"""`talkqa crash-trials`: kill the engine during a first full sync, restart, count the damage.
+"""`talkqa crash-trials` and `talkqa concurrency-trials`: count the damage a crash or a second
+engine on the same state file does.
 
     talkqa crash-trials --records 1000 --trials 30 --seed 7
     talkqa crash-trials --records 200 --trials 5      # exit 1 on any duplicate or loss
+    talkqa concurrency-trials --records 300 --tries 50
 
 Exit codes: 0 no duplicate and nothing lost, 1 damage found, 2 bad arguments.
 """
@@ -12,6 +14,7 @@ import argparse
 from typing import Any
 
 from harness.errors import ConfigError
+from harness.reliability.concurrency import run_concurrent_trials
 from harness.reliability.crash import TrialsResult, run_trials
 
 
@@ -24,6 +27,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--trials", type=int, default=30, help="kills, each on fresh fakes")
     parser.add_argument("--seed", type=int, default=7, help="chooses the kill points")
     parser.set_defaults(run=run)
+    racing = subparsers.add_parser(
+        "concurrency-trials",
+        help="start two engines at once on one state file; count duplicates and losses",
+    )
+    racing.add_argument("--records", type=int, default=300, help="Salesforce Contacts to sync")
+    racing.add_argument("--tries", type=int, default=50, help="races, each on fresh fakes")
+    racing.set_defaults(run=run_concurrency)
+
+
+def run_concurrency(args: argparse.Namespace) -> int:
+    if args.records < 1 or args.tries < 1:
+        raise ConfigError(
+            f"--records and --tries must be at least 1, got {args.records} and {args.tries}"
+        )
+    result = run_concurrent_trials(args.records, args.tries)
+    print(result.summary())
+    return 0 if result.duplicates == result.lost == result.crashed == 0 else 1
 
 
 def run(args: argparse.Namespace) -> int:
