@@ -10,11 +10,13 @@ and the Crmoffice OpenAPI contract. Every problem is a BadSpecError naming file 
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from harness.errors import BadSpecError
 from harness.spec.build import build_spec
 from harness.spec.contracts import Contracts, check_contracts, with_field_facts
+from harness.spec.located import located_error
 from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping, content_hash
 from harness.spec.raw import read_raw
 
@@ -30,7 +32,22 @@ __all__ = [
 
 def parse_spec(text: str, source: str) -> DataflowSpec:
     """The document's shape only, no contract checks (pure: no file access)."""
+    _check_invisible_characters(text, source)
     return build_spec(read_raw(text, source), content_hash(text))
+
+
+def _check_invisible_characters(text: str, source: str) -> None:
+    """An invisible format character (a zero-width space pasted into a heading) would make a
+    flow heading unrecognisable and the error blame the section before it: name it instead."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for column, char in enumerate(line, start=1):
+            if unicodedata.category(char) == "Cf":
+                name = unicodedata.name(char, "a format character")
+                raise located_error(
+                    source, number,
+                    f"column {column} holds an invisible character (U+{ord(char):04X} {name});"
+                    " expected plain text: delete it and save the document again",
+                )
 
 
 def load_spec(path: Path, contracts: Contracts | None = None) -> DataflowSpec:

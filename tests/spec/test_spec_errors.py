@@ -248,3 +248,17 @@ def test_a_utf8_bom_is_accepted(write_document: WriteDocument) -> None:
     path = write_document(lambda text: text)
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load_spec(path, TEST_CONTRACTS).title == "Salesforce to Crmoffice Dataflow"
+
+
+def test_an_invisible_character_in_a_heading_is_named_where_it_is(
+    write_document: WriteDocument,
+) -> None:
+    """Issue 14, item 9: a zero-width space in a flow heading made the error blame the section
+    before it ("section 'Salesforce Product2 ...' has 2 list-tables")."""
+    path = write_document(lambda text: text.replace(
+        "Salesforce Contact to Crmoffice Contacts\n---", "Salesforce Contact\u200b to Crmoffice"
+        " Contacts\n---", 1))
+    assert message_for(path) == (
+        "x.rst:44: column 19 holds an invisible character (U+200B ZERO WIDTH SPACE); expected"
+        " plain text: delete it and save the document again"
+    )
