@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.qa.signoff import (
+    SUMMARY_SOURCE,
     SYMBOLS,
     Summary,
     attach_globally,
@@ -24,6 +25,7 @@ from harness.qa.signoff import (
     read_environment,
     read_results,
     render_markdown,
+    write_verdict_result,
 )
 from harness.spec import load_spec
 
@@ -43,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     signoff.add_argument("--markdown", type=Path, help="also write the summary to this file")
     signoff.add_argument("--report", help="path of the rendered report, printed at the end")
     signoff.add_argument("--attach", action="store_true",
-                         help="add the summary to the results as a global Allure attachment")
+                         help="add the summary to the results as a global Allure attachment,"
+                              " and the verdict as a result of its own")
     signoff.add_argument("--quiet", action="store_true", help="print nothing (with --markdown)")
     signoff.add_argument("--gate", action="store_true",
                          help="exit 1 when a checklist scenario failed or did not run")
@@ -59,6 +62,7 @@ def run_signoff(args: argparse.Namespace) -> int:
         args.markdown.write_text(markdown, "utf-8")
     if args.attach:
         attach_globally(args.results, markdown)
+        write_verdict_result(args.results, summary, SUMMARY_SOURCE)
     problems = gate(summary)
     if args.quiet:
         return 1 if (problems and args.gate) else 0

@@ -29,6 +29,9 @@ FINDING_ATTACHMENT = "Finding for sign-off"  # the name steps/plugin.py attaches
 SYMBOLS = {"passed": "✔ passed", "failed": "✘ FAILED", "broken": "⚠ broken",
            "skipped": "○ skipped", "not run": "— not run", "unknown": "? unknown",
            "finding": "◆ document gap: needs a decision"}
+# The sign-off verdict as an Allure result of its own (see write_verdict_result); never read
+# back as a checklist result.
+VERDICT_TAG = "talkqa-verdict"
 # A scenario tagged so shows what the document leaves out: its pass confirms the gap is there,
 # which is a finding for the lead to decide on, never a passed checklist item.
 GAP_TAG = "document-gap"
@@ -75,6 +78,8 @@ def read_results(results_dir: Path) -> list[Result]:
     for path in sorted(results_dir.glob("*-result.json")):
         data = _load_result(path)
         result = _result(data, results_dir)
+        if VERDICT_TAG in result.tags:
+            continue
         key = str(data.get("historyId") or data.get("fullName") or path.name)
         if key not in latest or latest[key].stop <= result.stop:  # a re-run supersedes
             latest[key] = result
@@ -296,9 +301,44 @@ def _rank(status: str) -> int:
     return order.index(status) if status in order else len(order)
 
 
+def write_verdict_result(results_dir: Path, summary: Summary, summary_source: str = "") -> None:
+    """The gate's verdict as one more result: failed when sign-off must not go ahead, with each
+    reason, so the report's first page is never 100% when it is not ready, and Allure's quality
+    gate (allurerc.mjs) shows the same verdict in its tab."""
+    problems = gate(summary)
+    ready = not problems
+    now = int(time.time() * 1000)
+    result = {
+        "uuid": "talkqa-signoff-verdict",
+        "name": "Sign-off verdict: " + ("ready" if ready else f"not ready ({len(problems)})"),
+        "fullName": "talkqa:sign-off-verdict",
+        "testCaseId": "talkqa-sign-off-verdict",
+        "historyId": "talkqa-sign-off-verdict",
+        "status": "passed" if ready else "failed",
+        "statusDetails": {"message": "every checklist scenario ran and passed" if ready
+                          else "not ready for sign-off: " + "; ".join(problems)},
+        "description": counts_line(summary),
+        "start": now,
+        "stop": now,
+        "labels": [{"name": "tag", "value": VERDICT_TAG},
+                   {"name": "epic", "value": summary.spec.title},
+                   {"name": "feature", "value": "Sign-off verdict"},
+                   {"name": "severity", "value": "blocker"}],
+        # The whole sign-off matrix, one click from the verdict on the first page.
+        "attachments": [{"name": "Sign-off summary", "source": summary_source,
+                         "type": "text/markdown"}] if summary_source else [],
+    }
+    (results_dir / "talkqa-signoff-verdict-result.json").write_text(
+        json.dumps(result, ensure_ascii=False), "utf-8"
+    )
+
+
+SUMMARY_SOURCE = "talkqa-signoff-attachment.md"
+
+
 def attach_globally(results_dir: Path, markdown: str) -> None:
     """Put the summary in the results as a global attachment (Allure's *-globals.json)."""
-    source = "talkqa-signoff-attachment.md"
+    source = SUMMARY_SOURCE
     (results_dir / source).write_text(markdown, "utf-8")
     globals_file = {
         "attachments": [{"name": "Sign-off summary", "source": source, "type": "text/markdown",

@@ -53,20 +53,32 @@ def _run(*command: str, env: dict[str, str] | None = None) -> None:
     assert done.returncode in (0, 1), f"{command} exited {done.returncode}:\n{done.stderr[-2000:]}"
 
 
+def _render(work: Path, *pytest_args: str) -> Path:
+    """As `make qa` does: the checklist and the sign-off inside `allure run`, which watches the
+    results as they come and renders the report with its quality gate at the end."""
+    results, report = work / "allure-results", work / "allure-report"
+    results.mkdir(parents=True)
+    talkqa = REPO / ".venv/bin/talkqa"
+    checklist = (f"{sys.executable} -m pytest features/ -q -p no:xdist --alluredir={results}"
+                 f" {' '.join(pytest_args)}; {talkqa} signoff --results {results} --attach --quiet")
+    env = {**os.environ, "TALKQA_ALLURE_OUTPUT": str(report),
+           "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl")}
+    _run(str(REPO / "node_modules/.bin/allure"), "run", "--results-dir", str(results), "--",
+         "sh", "-c", checklist, env=env)
+    assert (report / "index.html").exists(), "Allure wrote no index.html"
+    return report
+
+
 @pytest.fixture(scope="module")
 def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require_tools()
-    work = tmp_path_factory.mktemp("report")
-    results, report = work / "allure-results", work / "allure-report"
-    _run(sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist",
-         f"--alluredir={results}")
-    _run(str(REPO / ".venv/bin/talkqa"), "signoff", "--results", str(results), "--attach",
-         "--quiet")
-    env = {**os.environ, "TALKQA_ALLURE_OUTPUT": str(report),
-           "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl")}
-    _run(str(REPO / "node_modules/.bin/allure"), "generate", str(results), env=env)
-    assert (report / "index.html").exists(), "Allure wrote no index.html"
-    return report
+    return _render(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def partial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_tools()
+    return _render(tmp_path_factory.mktemp("partial"), "-m", "critical")
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +129,7 @@ def _page_text(url: str, spec: DataflowSpec, tree: dict[str, list[str]]) -> str:
         page.set_default_timeout(120_000)
         page.goto(url)
         page.get_by_text(spec.title, exact=True).last.click()  # the epic: the document
-        for flow in tree:
+        for flow in [*tree, "Sign-off verdict"]:
             page.get_by_text(flow, exact=True).first.click()
         page.wait_for_timeout(500)
         text = page.inner_text("body")
@@ -126,7 +138,7 @@ def _page_text(url: str, spec: DataflowSpec, tree: dict[str, list[str]]) -> str:
 
 
 def _assert_every_flow_and_item(text: str, tree: dict[str, list[str]]) -> None:
-    assert "Global Attachments 1" in " ".join(text.split()), "the sign-off summary is missing"
+    assert "Sign-off verdict: ready" in text, "the sign-off verdict is missing"
     for flow, items in tree.items():
         assert flow in text, f"the report does not show the flow {flow!r}"
         section = text[text.index(flow):]
@@ -146,3 +158,35 @@ def test_the_report_opens_from_disk_as_a_downloaded_artifact_would(rendered_repo
     tree = expected_tree(spec)
     _assert_every_flow_and_item(_page_text((rendered_report / "index.html").as_uri(), spec, tree),
                                 tree)
+
+
+def _landing_and_gates(report: Path) -> tuple[str, str]:
+    """The first page's text, and the Quality Gates tab's."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.goto((report / "index.html").as_uri())
+        page.get_by_text("Quality Gates").first.wait_for()
+        landing = page.inner_text("body")
+        page.get_by_text("Quality Gates").first.click()
+        page.wait_for_timeout(500)
+        gates = page.inner_text("body")
+        browser.close()
+    return " ".join(landing.split()), " ".join(gates.split())
+
+
+def test_the_quality_gates_tab_shows_the_sign_off_verdict(rendered_report: Path) -> None:
+    """Issue 12: the tab said "No quality gate results" although make qa has a gate."""
+    _, gates = _landing_and_gates(rendered_report)
+    assert "talkqa sign-off: every checklist scenario ran and passed" in gates
+
+
+def test_a_partial_run_is_not_100_percent_and_its_gate_says_why(partial_report: Path) -> None:
+    """Issue 12: `-m critical` showed a green 100% ("47 passed") while items never ran."""
+    landing, gates = _landing_and_gates(partial_report)
+    assert "100%" not in landing, landing[:600]
+    assert "Skipped" in landing and "Failed 1" in landing  # the not-run items and the verdict
+    assert "not ready for sign-off" in gates and "did not run" in gates

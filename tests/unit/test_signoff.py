@@ -126,7 +126,9 @@ def test_a_document_gap_is_a_finding_never_a_pass(tmp_path: Path) -> None:
     assert gate(summary) == []  # a finding is for the lead to decide, not a failed check
 
 
-@pytest.mark.parametrize("content", ['{"name": "A new Salesforce Contact', "[1, 2]", "\udcff"])
+# Explicit ids: a test id holding a lone surrogate cannot travel to an xdist worker.
+@pytest.mark.parametrize("content", ['{"name": "A new Salesforce Contact', "[1, 2]", "\udcff"],
+                         ids=["cut-short", "not-an-object", "not-utf8"])
 def test_a_truncated_result_file_is_one_line_naming_it(
     tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -138,3 +140,18 @@ def test_a_truncated_result_file_is_one_line_naming_it(
     code = main(["signoff", "--results", str(tmp_path), "--document", str(DOCUMENT)])
     err = capsys.readouterr().err
     assert code == 2 and str(broken) in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_verdict_result_is_written_and_never_read_back_as_a_checklist_result(
+    tmp_path: Path,
+) -> None:
+    from harness.qa.signoff import write_verdict_result
+
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path, spec, {"story-no-echo": "failed"})
+    before = read_results(tmp_path)
+    write_verdict_result(tmp_path, build_summary(spec, before))
+    verdict = json.loads((tmp_path / "talkqa-signoff-verdict-result.json").read_text("utf-8"))
+    assert verdict["status"] == "failed" and verdict["name"].startswith("Sign-off verdict: not")
+    assert "writes nothing" in verdict["statusDetails"]["message"]
+    assert len(read_results(tmp_path)) == len(before)  # the gate never judges itself
