@@ -42,7 +42,7 @@ def fault_scenario(driver: ChecklistDriver) -> Iterator[FaultScenario]:
     yield scenario
     run = scenario.run
     if run is not None and run.cell and len(driver.cycles) > run.faulted_cycle:
-        allure.attach(scenario.run.table(scenario.twin), name="Fault cell",
+        allure.attach(run.table(scenario.twin), name="Fault cell",
                       attachment_type=allure.attachment_type.CSV)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -177,17 +177,19 @@ def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     spec = request.getfixturevalue("checklist_spec")
     labels = scenario_labels(spec, request.node, request.config)
-    allure.dynamic.epic(labels.epic)
+    # allure-commons ships no type annotations: its calls are untyped to mypy.
+    allure.dynamic.epic(labels.epic)  # type: ignore[no-untyped-call]
     for name in labels.features:
-        allure.dynamic.feature(name)
+        allure.dynamic.feature(name)  # type: ignore[no-untyped-call]
     for story in labels.stories:
-        allure.dynamic.story(story)
-    allure.dynamic.severity(labels.severity)
+        allure.dynamic.story(story)  # type: ignore[no-untyped-call]
+    allure.dynamic.severity(labels.severity)  # type: ignore[no-untyped-call]
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
-                              ) -> Iterator[None] | Any:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Mask credentials in the report before the terminal, JUnit and Allure read it (trylast:
     the innermost wrapper, so allure-pytest-bdd sees the masked trace)."""
     report = yield

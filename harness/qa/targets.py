@@ -34,11 +34,20 @@ from harness.sandbox.tagging import TaggedRecordFactory
 
 class Target(Protocol):
     name: str
-    clock: Clock
+
+    @property
+    def clock(self) -> Clock:
+        """Read-only here, so a target may hold a narrower clock (the fakes' FakeClock)."""
+        ...
 
     def __enter__(self) -> Target: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> None: ...
 
     def salesforce_settings(self) -> SalesforceSettings: ...
 
