@@ -344,44 +344,43 @@ def _row_header(flow: FlowSpec, *more: str) -> tuple[str, ...]:
     return (*_columns(flow), f"{flow.target_system} data type", *more)
 
 
-def cleared_to_target(flow: FlowSpec) -> Scenario | None:
+def cleared(flow: FlowSpec, towards: str) -> Scenario | None:
+    """A property emptied in one system is emptied in the other (towards: its side)."""
     rows = tuple((*_row(m), empty) for m in _clearable(flow) for empty in EMPTIES)
     if not rows:
         return None
     source_column, target_column = _columns(flow)
+    if towards == "target":
+        tags: tuple[str, ...] = ("property", "empty-value")
+        title = (f"<{source_column}> cleared to <empty> in {flow.source_system} is cleared in "
+                 f"{flow.target_system} <{target_column}>")
+        cleared_in, column, check = flow.source_system, source_column, p.TARGET_EMPTY
+        checked = target_column
+    else:
+        tags = ("property", "empty-value", "edit-anywhere")
+        title = (f"<{target_column}> cleared to <empty> in {flow.target_system} is cleared in the "
+                 f"linked {_source(flow)} <{source_column}>")
+        cleared_in, column, check = flow.target_system, target_column, p.SOURCE_EMPTY
+        checked = source_column
     return Scenario(
-        ("property", "empty-value", story("cleared-to-{target}", flow)),
-        f"<{source_column}> cleared to <empty> in {flow.source_system} is cleared in "
-        f"{flow.target_system} <{target_column}>",
+        (*tags, story(f"cleared-to-{{{towards}}}", flow)),
+        title,
         (
             _step(p.LINKED_RECORD, flow),
-            _step(p.CLEAR, flow, property=f"<{source_column}>", empty="<empty>",
-                  system=flow.source_system),
+            _step(p.CLEAR, flow, property=f"<{column}>", empty="<empty>", system=cleared_in),
             _step(p.RUN_CYCLE, flow),
-            _step(p.TARGET_EMPTY, flow, property=f"<{target_column}>"),
+            _step(check, flow, property=f"<{checked}>"),
         ),
         (_row_header(flow, "empty"), *rows),
     )
+
+
+def cleared_to_target(flow: FlowSpec) -> Scenario | None:
+    return cleared(flow, "target")
 
 
 def cleared_to_source(flow: FlowSpec) -> Scenario | None:
-    rows = tuple((*_row(m), empty) for m in _clearable(flow) for empty in EMPTIES)
-    if not rows:
-        return None
-    source_column, target_column = _columns(flow)
-    return Scenario(
-        ("property", "empty-value", "edit-anywhere", story("cleared-to-{source}", flow)),
-        f"<{target_column}> cleared to <empty> in {flow.target_system} is cleared in the "
-        f"linked {_source(flow)} <{source_column}>",
-        (
-            _step(p.LINKED_RECORD, flow),
-            _step(p.CLEAR, flow, property=f"<{target_column}>", empty="<empty>",
-                  system=flow.target_system),
-            _step(p.RUN_CYCLE, flow),
-            _step(p.SOURCE_EMPTY, flow, property=f"<{source_column}>"),
-        ),
-        (_row_header(flow, "empty"), *rows),
-    )
+    return cleared(flow, "source")
 
 
 def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:

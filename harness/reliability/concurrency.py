@@ -18,9 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.fakes.http import serve
-from harness.fakes.world import FakeWorld
-from harness.reliability.crash import CHILD, WallClock, count_damage, seed_contacts
+from harness.reliability.crash import CHILD, count_damage, seed_contacts, served_world
 
 
 @dataclass(frozen=True)
@@ -49,11 +47,8 @@ def run_concurrent_trials(records: int, tries: int, workdir: Path | None = None
 
 def _one_try(records: int, folder: Path) -> tuple[int, int, int, int]:
     folder.mkdir(parents=True)
-    world = FakeWorld(WallClock())
-    servers = [serve(world.salesforce), serve(world.crmoffice)]
-    addresses = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
     state = folder / "state.sqlite"
-    try:
+    with served_world() as (world, addresses):
         expected = seed_contacts(world, records)
         command = [sys.executable, "-m", CHILD, *addresses, str(state), "1"]
         racers = [subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL,
@@ -65,8 +60,4 @@ def _one_try(records: int, folder: Path) -> tuple[int, int, int, int]:
                                   check=False)
         crashed += finisher.returncode != 0
         duplicates, lost = count_damage(world, state, expected)
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
     return duplicates, lost, refused, crashed

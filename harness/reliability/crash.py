@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,21 +93,27 @@ def choose_kill_point(rng: random.Random, records: int) -> str:
     return f"{name}:{rng.randint(1, hits.get(name, 1))}"
 
 
-def run_trial(records: int, kill_point: str, folder: Path) -> Trial:
-    folder.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def served_world() -> Iterator[tuple[FakeWorld, list[str]]]:
+    """Fresh fakes on the wall clock, served on loopback for engine processes; their addresses."""
     world = FakeWorld(WallClock())
     servers = [serve(world.salesforce), serve(world.crmoffice)]
-    addresses = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
-    state = folder / "state.sqlite"
     try:
-        expected = seed_contacts(world, records)
-        killed = _engine(addresses, state, ["1"], kill_point) == -signal.SIGKILL
-        _engine(addresses, state, ["2", "--restart"], None)
-        duplicates, lost = count_damage(world, state, expected)
+        yield world, [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
     finally:
         for server in servers:
             server.shutdown()
             server.server_close()
+
+
+def run_trial(records: int, kill_point: str, folder: Path) -> Trial:
+    folder.mkdir(parents=True, exist_ok=True)
+    state = folder / "state.sqlite"
+    with served_world() as (world, addresses):
+        expected = seed_contacts(world, records)
+        killed = _engine(addresses, state, ["1"], kill_point) == -signal.SIGKILL
+        _engine(addresses, state, ["2", "--restart"], None)
+        duplicates, lost = count_damage(world, state, expected)
     return Trial(kill_point, killed, duplicates, lost)
 
 

@@ -9,25 +9,20 @@ writes or prints may repeat it.
 from __future__ import annotations
 
 from harness.engine import EngineContext, RunReport, SyncEngine, create_engine
+from harness.engine.broken import EngineWrapper
+from harness.engine.engine import TalkEngine
 
 
-class LeakyEngine:
-    def __init__(self, engine: SyncEngine, secret: str) -> None:
-        self._engine, self._secret = engine, secret
+class LeakyEngine(EngineWrapper):
+    def __init__(self, engine: TalkEngine, secret: str) -> None:
+        super().__init__(engine)
+        self._secret = secret
 
     def run_cycle(self) -> RunReport:
         raise RuntimeError(f"login failed with password {self._secret} (retry later)")
 
-    def restart(self) -> None:
-        self._engine.restart()
-
-    def reset_watermarks(self) -> None:
-        self._engine.reset_watermarks()
-
-    def close(self) -> None:
-        self._engine.close()
-
 
 def leaky_engine(context: EngineContext) -> SyncEngine:
-    login = context.salesforce.login
-    return LeakyEngine(create_engine(context), str(getattr(login, "password", "")))
+    engine = create_engine(context)
+    assert isinstance(engine, TalkEngine)
+    return LeakyEngine(engine, str(getattr(context.salesforce.login, "password", "")))
