@@ -97,6 +97,18 @@ def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
     return f" (that value is in {', '.join(others)})" if others else ""
 
 
+@then(parsers.re(phrases.NO_SOURCE_WITH.regex))
+@polled
+def no_source_with(driver: ChecklistDriver, source: str, object: str, property: str,
+                   value: str) -> None:
+    found = sorted(rid for rid, record in driver.observe().salesforce.items()
+                   if record.get("object") == object and same_value(record.get(property), value))
+    assert not found, (
+        f"Salesforce now holds {object} {found} with {property} {value!r}: the sync created in"
+        " the system a record came from, against the document's direction"
+    )
+
+
 @then(parsers.re(phrases.TARGET_EMPTY.regex))
 @polled
 def target_empty(driver: ChecklistDriver, target: str, type: str, property: str) -> None:

@@ -81,3 +81,9 @@ def delete_source(driver: ChecklistDriver, source: str, object: str) -> None:
 @when(parsers.re(phrases.DELETE_TARGET.regex))
 def delete_target(driver: ChecklistDriver, target: str, type: str) -> None:
     driver.delete("Crmoffice")
+
+
+@when(parsers.re(phrases.CREATE_TARGET.regex))
+def create_target(driver: ChecklistDriver, target: str, type: str, property: str,
+                  value: str) -> None:
+    driver.create_target(type, {property: value})

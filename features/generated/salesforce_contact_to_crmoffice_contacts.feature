@@ -241,6 +241,14 @@ Feature: Salesforce Contact to Crmoffice Contacts
       | MobilePhone         | mobilePhone        | string              | FirstName      | +47 22 86 54 00 | Bjørn Ærø   |
       | Phone               | directPhone        | string              | FirstName      | +47 22 86 54 00 | Bjørn Ærø   |
 
+  @link @story-no-reverse-creation
+  Scenario: A Crmoffice Contacts record made in Crmoffice is not created in Salesforce (the document's direction is Salesforce to Crmoffice)
+    Given a Salesforce Contact linked to a Crmoffice Contacts record
+    When a Crmoffice Contacts record is created with givenName "Åse Ødegård"
+    And the sync engine runs a cycle
+    Then Salesforce holds no Contact record with FirstName "Åse Ødegård"
+    And the cycle created no record in either system
+
   @edit-anywhere @watermark @story-edit-during-cycle
   Scenario Outline: An edit made in <system> while a cycle runs, after the engine read it, arrives by the next cycle
     Given a Salesforce Contact linked to a Crmoffice Contacts record

@@ -91,6 +91,10 @@ ITEMS: tuple[ChecklistItem, ...] = (
     _item("empty-never-overwrites-{source}",
           "An empty {source} value never overwrites a value set in {target}",
           "per property, only the side that differs from the last synced value wins", CYCLE),
+    _item("no-reverse-creation",
+          "A record made in {target} is not created in {source}",
+          "creation follows the document's direction; a record is never inserted into the"
+          " system it came from", LINK),
     _item("edit-during-cycle", "An edit made while a cycle runs arrives by the next cycle",
           "the watermark is taken from the collect's start, so an edit made during a sync is"
           " never lost", CYCLE),
@@ -166,6 +170,7 @@ PROVEN_BY: dict[str, frozenset[str]] = {
     "batch_all_or_none": frozenset({"rejected-record-in-batch"}),
     "first_page_only": frozenset({"volume-new-records", "volume-edits-both-ways"}),
     "oversized_batches": frozenset({"volume-edits-both-ways"}),
+    "creates_back": frozenset({"no-reverse-creation"}),
 }
 
 

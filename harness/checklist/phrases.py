@@ -118,6 +118,10 @@ EDIT_AT = _when(
     '{property} is edited to "{value}" in {system} at {time}',
     "edit as above, with that modification time today (the clock is the harness's)",
 )
+CREATE_TARGET = _when(
+    'a {target} {type} record is created with {property} "{value}"',
+    "a person creates a record in the target system, after onboarding (no source record)",
+)
 CLEAR = _when(
     "{property} is cleared to {empty} in {system}",
     'set the property on the linked record to "" or null in that system, now',
@@ -190,6 +194,10 @@ TARGET_HAS = _then(
 SOURCE_HAS = _then(
     'the linked {source} {object} has {property} "{value}"',
     "read the source record back from its system and compare (empty equals null)",
+)
+NO_SOURCE_WITH = _then(
+    '{source} holds no {object} record with {property} "{value}"',
+    "query the source system: no record made since the scenario began holds this value",
 )
 TARGET_EMPTY = _then(
     "the linked {target} {type} record has {property} empty",

@@ -498,6 +498,27 @@ def empty_never_overwrites_source(flow: FlowSpec) -> Scenario | None:
     return empty_never_overwrites(flow, "source")
 
 
+# --- creation follows the document's direction (SYNC-SEMANTICS "Identity and link") -------
+
+
+def no_reverse_creation(flow: FlowSpec) -> Scenario:
+    first = flow.properties[0]
+    value = samples(first)[0]
+    return Scenario(
+        ("link", story("no-reverse-creation")),
+        f"A {flow.target_system} {flow.target_type} record made in {flow.target_system} is not"
+        f" created in {flow.source_system} (the document's direction is {flow.source_system}"
+        f" to {flow.target_system})",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(p.CREATE_TARGET, flow, property=first.target_property, value=value),
+            _step(p.RUN_CYCLE, flow),
+            _step(p.NO_SOURCE_WITH, flow, property=first.source_property, value=value),
+            _step(p.CREATED_NOTHING, flow),
+        ),
+    )
+
+
 # --- edits made while a cycle runs (SYNC-SEMANTICS "One sync cycle" 1: watermarks) ---------
 
 
@@ -615,6 +636,7 @@ PROPERTY_CHECKLIST: tuple[Builder, ...] = (
     created_with_empty,
     empty_never_overwrites_target,
     empty_never_overwrites_source,
+    no_reverse_creation,
     edit_during_cycle,
     rejected_record_in_batch,
     volume_new_records,

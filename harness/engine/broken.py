@@ -33,7 +33,7 @@ from harness.engine import (
     salesforce_connector,
 )
 from harness.engine.engine import TalkEngine
-from harness.engine.mapping import EngineMapping, PropertyMap, load_mapping
+from harness.engine.mapping import EngineMapping, FlowMapping, PropertyMap, load_mapping
 from harness.engine.merge import MergePlan, Side, decide, differing, later
 from harness.engine.report import RunReport
 
@@ -265,3 +265,50 @@ class _UnchunkedSalesforce(_SalesforceWrapper):
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         return self._connector._update_chunk(object_name, updates)
+
+
+# --- direction of creation ----------------------------------------------------------------
+
+
+def creates_back(context: EngineContext) -> SyncEngine:
+    """Also inserts Crmoffice records that have no link into Salesforce, as if the flow were
+    two-way for creation: a contact a person makes in Crmoffice appears in Salesforce."""
+    connector = SalesforceConnector(context.salesforce, session=context.session_factory(),
+                                    sleep=context.sleep)
+    engine = create_engine(context, salesforce=connector)
+    assert isinstance(engine, TalkEngine)
+    return CreatingBackEngine(engine, connector)
+
+
+class CreatingBackEngine(EngineWrapper):
+    def __init__(self, engine: TalkEngine, salesforce: SalesforceConnector) -> None:
+        super().__init__(engine)
+        self._salesforce = salesforce
+
+    def run_cycle(self) -> RunReport:
+        report = self._engine.run_cycle()
+        for flow in self._engine.mapping.flows:
+            if flow.properties:
+                self._create_back(flow)
+        return report
+
+    def _create_back(self, flow: FlowMapping) -> None:
+        store, crm = self._engine.store, self._engine.crmoffice
+        for page in crm.list_changed(flow.crmoffice_type, flow.crmoffice_fields, None):
+            refs = {flow.crmoffice_ref(r.record_id): r for r in page if not r.deleted}
+            linked = store.links_for_targets(refs, flow=flow.name)
+            for other in self._engine.mapping.flows_into_crmoffice(flow.crmoffice_type):
+                linked |= store.links_for_targets(refs, flow=other.name)
+            for ref, record in refs.items():
+                if ref not in linked:
+                    values = {p.salesforce: record.values.get(p.crmoffice)
+                              for p in flow.properties if record.values.get(p.crmoffice)}
+                    self._create(flow.salesforce_object, values)
+
+    def _create(self, object_name: str, values: Mapping[str, Value]) -> None:
+        # The Protocol has no create (the real engine never creates in Salesforce), so this
+        # goes through the connector's one call path, retries and login included.
+        self._salesforce._call(
+            f"create of {object_name}",
+            lambda sf: sf.restful(f"sobjects/{object_name}/", method="POST", json=dict(values)),
+        )

@@ -138,6 +138,7 @@ DEFECT_CLASSES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
     "first_page_only": ({"volume-new-records": 1, "volume-edits-both-ways": 1}, {}),
     "oversized_batches": ({"volume-edits-both-ways": 1}, {}),
     "second_precision": ({"later-edit-wins": 1}, {"rule": "Crmoffice edited 650 ms later"}),
+    "creates_back": ({"no-reverse-creation": 1}, {}),
 }
 
 

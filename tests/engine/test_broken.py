@@ -18,6 +18,7 @@ from harness.engine.broken import (
     _empties_unchanged,
     _latest_blanks_win,
     batch_all_or_none,
+    creates_back,
     first_page_only,
     oversized_batches,
     second_precision,
@@ -193,3 +194,18 @@ def test_oversized_batches_are_refused_past_200(
         with contextlib.suppress(RecordRejectedError):
             engine.run_cycle()
         assert sum(w.sf.get("Contact", rid)["FirstName"] == "New" for rid in ids) == synced
+
+
+@pytest.mark.parametrize(("factory", "in_salesforce"), [(create_engine, 0), (creates_back, 1)])
+def test_creates_back_copies_a_crmoffice_record_into_salesforce(
+    tmp_path: Path, factory: Callable[[EngineContext], SyncEngine], in_salesforce: int
+) -> None:
+    with world_rig(tmp_path) as w:
+        w.sf.insert("Contact", ADA)
+        engine = _world_engine(w, factory)
+        engine.run_cycle()
+        w.later()
+        w.crm.insert("contacts", {"givenName": "Made", "familyName": "In Crmoffice"})
+        engine.run_cycle()
+        made = [r for r in w.sf.records("Contact") if r["LastName"] == "In Crmoffice"]
+        assert len(made) == in_salesforce
