@@ -238,7 +238,7 @@ def gate(summary: Summary) -> list[str]:
     if summary.ran < summary.expected:
         problems.append(
             f"{summary.expected - summary.ran} of the document's {summary.expected} checklist"
-            f" scenarios did not run (only {summary.ran} ran; the reasons are listed above)"
+            f" scenarios did not run (only {summary.ran} ran; \"Not run\" gives each one's reason)"
         )
     return problems
 
