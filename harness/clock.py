@@ -1,7 +1,7 @@
 """Clocks: the real one, and one a test controls so modification times are deterministic.
 
-    clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC)); clock.advance(seconds=5)
-    stamp = clock.now()        # both fakes of a world share one clock
+clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC)); clock.advance(seconds=5)
+stamp = clock.now()        # both fakes of a world share one clock
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every error talkqa raises, grouped by what the caller should do about it.
 
-    try: engine.run_cycle()
-    except RetriableError: back off and try again; except RecordRejectedError: dead-letter it
+try: engine.run_cycle()
+except RetriableError: back off and try again; except RecordRejectedError: dead-letter it
 """
 
 from __future__ import annotations

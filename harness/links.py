@@ -403,9 +403,12 @@ class _Transaction:
 
 
 @retry(
-    retry=retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError)
-                             and "locked" in str(e)),
-    wait=wait_random(0.02, 0.2), stop=stop_after_delay(15), reraise=True,
+    retry=retry_if_exception(
+        lambda e: isinstance(e, sqlite3.OperationalError) and "locked" in str(e)
+    ),
+    wait=wait_random(0.02, 0.2),
+    stop=stop_after_delay(15),
+    reraise=True,
 )
 def _open_while_contended(path: Path) -> sqlite3.Connection:
     """Open, switch to WAL and make the schema; tried again while another opener holds the
@@ -446,13 +449,17 @@ def _open_failure(path: Path, error: sqlite3.DatabaseError) -> str:
     deleted state file makes the next run insert every record a second time."""
     text = str(error)
     if "not a database" in text or "malformed" in text:
-        return (f"state file {path} is not a talkqa state file (SQLite says: {text}); point"
-                " --state at the file this engine wrote; nothing was changed")
+        return (
+            f"state file {path} is not a talkqa state file (SQLite says: {text}); point"
+            " --state at the file this engine wrote; nothing was changed"
+        )
     if "full" in text:
         return f"state file {path} cannot be written: the disk is full ({text})"
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return (f"state file {path} cannot be opened for writing ({text}); check the file's"
-                " and its folder's permissions")
+        return (
+            f"state file {path} cannot be opened for writing ({text}); check the file's"
+            " and its folder's permissions"
+        )
     return f"state file {path} cannot be opened: {text}"
 
 

@@ -86,9 +86,14 @@ _NOT_SECRET_SUFFIXES = ("_URL", "_URLS", "_FILE")
 def secrets_in_environment(env: Mapping[str, str], prefix: str = "TALKQA_") -> list[str]:
     """The values of every variable whose name says it holds a credential, so even an error
     raised before a configuration could be read is masked."""
-    return [value for name, value in env.items()
-            if name.startswith(prefix) and _SECRET_VARIABLE.search(name) and value
-            and not name.endswith(_NOT_SECRET_SUFFIXES)]
+    return [
+        value
+        for name, value in env.items()
+        if name.startswith(prefix)
+        and _SECRET_VARIABLE.search(name)
+        and value
+        and not name.endswith(_NOT_SECRET_SUFFIXES)
+    ]
 
 
 def scrub_files(folder: Path, redactor: Redactor, patterns: Iterable[str]) -> int:

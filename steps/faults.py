@@ -42,8 +42,9 @@ def fault_scenario(driver: ChecklistDriver) -> Iterator[FaultScenario]:
     yield scenario
     run = scenario.run
     if run is not None and run.cell and len(driver.cycles) > run.faulted_cycle:
-        allure.attach(run.table(scenario.twin), name="Fault cell",
-                      attachment_type=allure.attachment_type.CSV)
+        allure.attach(
+            run.table(scenario.twin), name="Fault cell", attachment_type=allure.attachment_type.CSV
+        )
 
 
 def _run(fault_scenario: FaultScenario) -> FaultRun:
@@ -52,24 +53,27 @@ def _run(fault_scenario: FaultScenario) -> FaultRun:
     return fault_scenario.run
 
 
-def _twin(fault_scenario: FaultScenario, spec: DataflowSpec, factory: EngineFactory,
-          tmp_path: Path) -> Twin:
+def _twin(
+    fault_scenario: FaultScenario, spec: DataflowSpec, factory: EngineFactory, tmp_path: Path
+) -> Twin:
     if fault_scenario.twin is None:
         fault_scenario.twin = _run(fault_scenario).twin(spec, factory, tmp_path)
     return fault_scenario.twin
 
 
 @given(parsers.re(phrases.FAULT_WORKLOAD.regex))
-def fault_workload(driver: ChecklistDriver, fault_scenario: FaultScenario, source: str,
-                   object: str) -> None:
+def fault_workload(
+    driver: ChecklistDriver, fault_scenario: FaultScenario, source: str, object: str
+) -> None:
     if not isinstance(driver.target, MockTarget):
         pytest.skip(NO_FAKES)
     fault_scenario.run = FaultRun.start(driver, driver.target.world)
 
 
 @when(parsers.re(phrases.FAULT_CALLS.regex))
-def fault_calls(fault_scenario: FaultScenario, count: str, system: str, route: str,
-                fault: str) -> None:
+def fault_calls(
+    fault_scenario: FaultScenario, count: str, system: str, route: str, fault: str
+) -> None:
     _run(fault_scenario).inject(system, route, int(count), fault)
 
 
@@ -79,16 +83,25 @@ def fault_record(fault_scenario: FaultScenario, system: str, route: str, reason:
 
 
 @then(parsers.re(phrases.AS_WITHOUT_FAULT.regex))
-def as_without_fault(fault_scenario: FaultScenario, checklist_spec: DataflowSpec,
-                     engine_factory: EngineFactory, tmp_path: Path) -> None:
+def as_without_fault(
+    fault_scenario: FaultScenario,
+    checklist_spec: DataflowSpec,
+    engine_factory: EngineFactory,
+    tmp_path: Path,
+) -> None:
     run = _run(fault_scenario)
     run.check_fired()
     run.check_end_state(_twin(fault_scenario, checklist_spec, engine_factory, tmp_path))
 
 
 @then(parsers.re(phrases.FAULTED_REPORT.regex))
-def faulted_report(fault_scenario: FaultScenario, checklist_spec: DataflowSpec,
-                   engine_factory: EngineFactory, tmp_path: Path, value: str) -> None:
+def faulted_report(
+    fault_scenario: FaultScenario,
+    checklist_spec: DataflowSpec,
+    engine_factory: EngineFactory,
+    tmp_path: Path,
+    value: str,
+) -> None:
     twin = _twin(fault_scenario, checklist_spec, engine_factory, tmp_path)
     _run(fault_scenario).check_outcome(value, twin)
 

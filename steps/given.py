@@ -20,27 +20,31 @@ def record(driver: ChecklistDriver, source: str, object: str) -> None:
 
 
 @given(parsers.re(phrases.RECORD_WITH.regex))
-def record_with(driver: ChecklistDriver, source: str, object: str, property: str,
-                value: str) -> None:
+def record_with(
+    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+) -> None:
     driver.create_source(object, {property: value})
 
 
 @given(parsers.re(phrases.LINKED_RECORD.regex))
-def linked_record(driver: ChecklistDriver, source: str, object: str, target: str,
-                  type: str) -> None:
+def linked_record(
+    driver: ChecklistDriver, source: str, object: str, target: str, type: str
+) -> None:
     role = "it" if not driver.sources else object
     driver.link(driver.create_source(object, role=role))
 
 
 @given(parsers.re(phrases.PREEXISTING_SOURCE.regex))
-def preexisting_source(driver: ChecklistDriver, source: str, object: str, property: str,
-                       value: str) -> None:
+def preexisting_source(
+    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+) -> None:
     driver.create_source(object, {property: value}, role="before-onboarding")
 
 
 @given(parsers.re(phrases.PREEXISTING_TARGET.regex))
-def preexisting_target(driver: ChecklistDriver, target: str, type: str, property: str,
-                       value: str) -> None:
+def preexisting_target(
+    driver: ChecklistDriver, target: str, type: str, property: str, value: str
+) -> None:
     driver.create_target(type, {property: value})
 
 
@@ -50,8 +54,9 @@ def record_empty(driver: ChecklistDriver, source: str, object: str, property: st
 
 
 @given(parsers.re(phrases.LINKED_EMPTY.regex))
-def linked_empty(driver: ChecklistDriver, source: str, object: str, property: str,
-                 target: str, type: str) -> None:
+def linked_empty(
+    driver: ChecklistDriver, source: str, object: str, property: str, target: str, type: str
+) -> None:
     driver.link(driver.create_source(object, {property: None}))
 
 
@@ -61,6 +66,7 @@ def many_records(driver: ChecklistDriver, count: str, source: str, object: str) 
 
 
 @given(parsers.re(phrases.MANY_LINKED.regex))
-def many_linked(driver: ChecklistDriver, count: str, source: str, object: str, target: str,
-                type: str) -> None:
+def many_linked(
+    driver: ChecklistDriver, count: str, source: str, object: str, target: str, type: str
+) -> None:
     driver.link_many(driver.create_many(object, int(count)))

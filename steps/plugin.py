@@ -50,17 +50,38 @@ RUN_REDACTOR = pytest.StashKey[Redactor]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("talkqa", "talkqa checklist")
-    group.addoption("--target", choices=("mock", "sandbox"), default="mock",
-                    help="where the systems are: the embedded fakes (default) or real sandboxes")
-    group.addoption("--sync-engine", default=DEFAULT_ENGINE, metavar="MODULE:FACTORY",
-                    help=f"the engine under test (default {DEFAULT_ENGINE})")
-    group.addoption("--document", default=str(DEFAULT_DOCUMENT), metavar="PATH",
-                    help="the dataflow document the checklist is judged against")
-    group.addoption("--sf-auth", choices=AUTH_KINDS, default=None,
-                    help="sandbox: how to log in to Salesforce (default: TALKQA_SF_AUTH)")
-    group.addoption("--min-remaining", type=int, default=None, metavar="N",
-                    help="sandbox: stop when the org has fewer than N daily API requests left"
-                         " (default: TALKQA_SF_MIN_REMAINING_REQUESTS or 1000)")
+    group.addoption(
+        "--target",
+        choices=("mock", "sandbox"),
+        default="mock",
+        help="where the systems are: the embedded fakes (default) or real sandboxes",
+    )
+    group.addoption(
+        "--sync-engine",
+        default=DEFAULT_ENGINE,
+        metavar="MODULE:FACTORY",
+        help=f"the engine under test (default {DEFAULT_ENGINE})",
+    )
+    group.addoption(
+        "--document",
+        default=str(DEFAULT_DOCUMENT),
+        metavar="PATH",
+        help="the dataflow document the checklist is judged against",
+    )
+    group.addoption(
+        "--sf-auth",
+        choices=AUTH_KINDS,
+        default=None,
+        help="sandbox: how to log in to Salesforce (default: TALKQA_SF_AUTH)",
+    )
+    group.addoption(
+        "--min-remaining",
+        type=int,
+        default=None,
+        metavar="N",
+        help="sandbox: stop when the org has fewer than N daily API requests left"
+        " (default: TALKQA_SF_MIN_REMAINING_REQUESTS or 1000)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,8 +120,12 @@ def _open_sandbox(config: pytest.Config) -> None:
     run_id = shared_run_id(new_run_id())
 
     def make() -> SandboxTarget:
-        return sandbox_target(env, run_id=run_id, sf_auth=config.getoption("--sf-auth"),
-                              min_remaining=config.getoption("--min-remaining"))
+        return sandbox_target(
+            env,
+            run_id=run_id,
+            sf_auth=config.getoption("--sf-auth"),
+            min_remaining=config.getoption("--min-remaining"),
+        )
 
     with _stop_on_fatal(config), make() as target:
         config.stash[RUN_REDACTOR] = config.stash[RUN_REDACTOR].with_secrets(target.secrets())
@@ -142,7 +167,11 @@ def driver(
     # A seed per scenario: the same records serially and under xdist, and on every re-run.
     seed = zlib.crc32(request.node.nodeid.encode("utf-8"))
     checklist = ChecklistDriver(
-        target, checklist_spec, engine_factory, tmp_path / "talkqa-state.sqlite", exchanges,
+        target,
+        checklist_spec,
+        engine_factory,
+        tmp_path / "talkqa-state.sqlite",
+        exchanges,
         _record_factory(target, seed),
         Path(pytestconfig.getoption("--document")).read_text("utf-8"),
     )
@@ -162,15 +191,17 @@ def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None
     redactor = Redactor(checklist.target.secrets())
     evidence = redactor.data(checklist.evidence())
     for finding in checklist.findings:
-        allure.attach(
-            finding, name=FINDING_ATTACHMENT, attachment_type=allure.attachment_type.TEXT
-        )
+        allure.attach(finding, name=FINDING_ATTACHMENT, attachment_type=allure.attachment_type.TEXT)
     allure.attach(
         json.dumps(evidence, indent=2, ensure_ascii=False, default=str),
-        name="Records, links and run reports", attachment_type=allure.attachment_type.JSON,
+        name="Records, links and run reports",
+        attachment_type=allure.attachment_type.JSON,
     )
-    allure.attach(exchanges.render(), name="HTTP exchanges (secrets masked)",
-                  attachment_type=allure.attachment_type.TEXT)
+    allure.attach(
+        exchanges.render(),
+        name="HTTP exchanges (secrets masked)",
+        attachment_type=allure.attachment_type.TEXT,
+    )
 
 
 @pytest.hookimpl(trylast=True)
@@ -219,15 +250,19 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     results = getattr(config.option, "allure_report_dir", None)
     redactor = config.stash.get(RUN_REDACTOR, None)
     if results and redactor is not None and not hasattr(config, "workerinput"):
-        scrub_files(Path(results), redactor, ("*-result.json", "*-container.json",
-                                              "*-attachment.txt", "*-attachment.json"))
+        scrub_files(
+            Path(results),
+            redactor,
+            ("*-result.json", "*-container.json", "*-attachment.txt", "*-attachment.json"),
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Generated scenarios are judged only against the document they were generated from."""
     spec = load_spec(Path(config.getoption("--document")))
-    files = {template.feature.filename for item in items
-             if (template := _template_of(item)) is not None}
+    files = {
+        template.feature.filename for item in items if (template := _template_of(item)) is not None
+    }
     for path in sorted(files):
         made_from = generated_from(Path(path))
         if made_from is not None and made_from != spec.short_hash:
@@ -273,9 +308,13 @@ def _not_run(item: pytest.Item, spec: DataflowSpec, reason: str) -> NotRun | Non
     return NotRun(
         name=scenario.name,
         full_name=f"{os.path.normpath(template.feature.rel_filename)}:{scenario.name}",
-        labels=[("epic", labels.epic), *(("feature", f) for f in labels.features),
-                *(("story", s) for s in labels.stories), ("severity", labels.severity),
-                *(("tag", t) for t in tags)],
+        labels=[
+            ("epic", labels.epic),
+            *(("feature", f) for f in labels.features),
+            *(("story", s) for s in labels.stories),
+            ("severity", labels.severity),
+            *(("tag", t) for t in tags),
+        ],
         parameters=example,
         reason=reason,
     )

@@ -24,8 +24,9 @@ def one_linked(driver: ChecklistDriver, target: str, type: str) -> None:
 
 @then(parsers.re(phrases.ONE_LINKED_TO.regex))
 @polled
-def one_linked_to(driver: ChecklistDriver, target: str, type: str, source: str,
-                  object: str) -> None:
+def one_linked_to(
+    driver: ChecklistDriver, target: str, type: str, source: str, object: str
+) -> None:
     _assert_one_linked(driver, driver.source(object, role=_role_of(driver, object)))
 
 
@@ -54,8 +55,9 @@ def count(driver: ChecklistDriver, target: str, count: str, type: str) -> None:
 
 @then(parsers.re(phrases.COUNT_WITH.regex))
 @polled
-def count_with(driver: ChecklistDriver, target: str, count: str, type: str, property: str,
-               value: str) -> None:
+def count_with(
+    driver: ChecklistDriver, target: str, count: str, type: str, property: str, value: str
+) -> None:
     records = [r for r in _target_records(driver, type) if same_value(r.get(property), value)]
     assert len(records) == int(count), _listing(
         f"{len(records)} {type} records with {property} {value!r}", records
@@ -69,15 +71,15 @@ def _target_records(driver: ChecklistDriver, type_name: str) -> list[dict[str, A
 
 @then(parsers.re(phrases.TARGET_HAS.regex))
 @polled
-def target_has(driver: ChecklistDriver, target: str, type: str, property: str,
-               value: str) -> None:
+def target_has(driver: ChecklistDriver, target: str, type: str, property: str, value: str) -> None:
     _assert_value(driver.read("Crmoffice", driver.source()), property, value, "Crmoffice")
 
 
 @then(parsers.re(phrases.SOURCE_HAS.regex))
 @polled
-def source_has(driver: ChecklistDriver, source: str, object: str, property: str,
-               value: str) -> None:
+def source_has(
+    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+) -> None:
     _assert_value(driver.read("Salesforce", driver.source()), property, value, "Salesforce")
 
 
@@ -99,10 +101,14 @@ def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
 
 @then(parsers.re(phrases.NO_SOURCE_WITH.regex))
 @polled
-def no_source_with(driver: ChecklistDriver, source: str, object: str, property: str,
-                   value: str) -> None:
-    found = sorted(rid for rid, record in driver.observe().salesforce.items()
-                   if record.get("object") == object and same_value(record.get(property), value))
+def no_source_with(
+    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+) -> None:
+    found = sorted(
+        rid
+        for rid, record in driver.observe().salesforce.items()
+        if record.get("object") == object and same_value(record.get(property), value)
+    )
     assert not found, (
         f"Salesforce now holds {object} {found} with {property} {value!r}: the sync created in"
         " the system a record came from, against the document's direction"
@@ -182,8 +188,9 @@ def each_but_one_edited(driver: ChecklistDriver, property: str, system: str) -> 
 
 def _assert_each_edited(driver: ChecklistDriver, prop: str, system: str, but: str | None) -> None:
     row = driver.row_of(prop)
-    expected = {rid: v for rid, v in driver.edited.get(row.source_property, {}).items()
-                if rid != but}
+    expected = {
+        rid: v for rid, v in driver.edited.get(row.source_property, {}).items() if rid != but
+    }
     assert expected, f"no record had {row.source_property} edited"
     observed = driver.observe()
     handles = {h.record_id: h for h in driver.records}
@@ -209,8 +216,9 @@ def only_that_one_dead(driver: ChecklistDriver, reason: str) -> None:
     assert rejected is not None, "no record was given an over-long value"
     ids = {h.record_id: h for h in driver.records} | {str(h.link): h for h in driver.records}
     letters = driver.last_cycle.report.dead_letters
-    lettered = {ids[d.ref.split(":", 1)[-1]].record_id: d for d in letters
-                if d.ref.split(":", 1)[-1] in ids}
+    lettered = {
+        ids[d.ref.split(":", 1)[-1]].record_id: d for d in letters if d.ref.split(":", 1)[-1] in ids
+    }
     assert set(lettered) == {rejected.record_id}, (
         f"expected only Salesforce {rejected.record_id} on the dead-letter list; it holds"
         f" {sorted(lettered) or 'none of them'}"
@@ -223,12 +231,12 @@ def only_that_one_dead(driver: ChecklistDriver, reason: str) -> None:
 
 @then(parsers.re(phrases.STILL_LINKED.regex))
 @polled
-def still_linked(driver: ChecklistDriver, source: str, object: str, target: str,
-                 type: str) -> None:
+def still_linked(driver: ChecklistDriver, source: str, object: str, target: str, type: str) -> None:
     handle = driver.source(object)
     _assert_one_linked(driver, handle)
     others = sorted(
-        rid for (kind, rid) in driver.observe().crmoffice
+        rid
+        for (kind, rid) in driver.observe().crmoffice
         if kind == handle.target_type and rid not in _all_links(driver)
     )
     assert not others, (
@@ -336,10 +344,14 @@ def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
     )
     rejected = driver.read("Crmoffice", handle)
     current = driver.read("Salesforce", handle)
-    source_prop = next(r.source_property for r in handle.flow.properties
-                       if property in (r.source_property, r.target_property))
-    target_prop = next(r.target_property for r in handle.flow.properties
-                       if r.source_property == source_prop)
+    source_prop = next(
+        r.source_property
+        for r in handle.flow.properties
+        if property in (r.source_property, r.target_property)
+    )
+    target_prop = next(
+        r.target_property for r in handle.flow.properties if r.source_property == source_prop
+    )
     assert not same_value(current.get(source_prop), rejected.get(target_prop)), (
         f"Salesforce {source_prop} holds the rejected value"
     )
@@ -347,8 +359,15 @@ def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
 
 @then(parsers.re(phrases.OTHER_SYNCED.regex))
 @polled
-def other_synced(driver: ChecklistDriver, source: str, object: str, target: str, type: str,
-                 property: str, value: str) -> None:
+def other_synced(
+    driver: ChecklistDriver,
+    source: str,
+    object: str,
+    target: str,
+    type: str,
+    property: str,
+    value: str,
+) -> None:
     other = driver.source(object, role="other")
     _assert_one_linked(driver, other)
     _assert_value(driver.read("Crmoffice", other), property, value, "Crmoffice")

@@ -47,8 +47,7 @@ def edit_many(driver: ChecklistDriver, property: str, system: str, count: str) -
 
 
 @when(parsers.re(phrases.EDIT_MANY_ONE_LONG.regex))
-def edit_many_one_long(driver: ChecklistDriver, property: str, system: str,
-                       length: str) -> None:
+def edit_many_one_long(driver: ChecklistDriver, property: str, system: str, length: str) -> None:
     driver.edit_many(system, property, len(driver.records), long_one=int(length))
 
 
@@ -68,8 +67,9 @@ def reset_watermarks(driver: ChecklistDriver) -> None:
 
 
 @when(parsers.re(phrases.CREATE_ANOTHER.regex))
-def create_another(driver: ChecklistDriver, source: str, object: str, property: str,
-                   value: str) -> None:
+def create_another(
+    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+) -> None:
     driver.create_source(object, {property: value}, role="other")
 
 
@@ -84,6 +84,7 @@ def delete_target(driver: ChecklistDriver, target: str, type: str) -> None:
 
 
 @when(parsers.re(phrases.CREATE_TARGET.regex))
-def create_target(driver: ChecklistDriver, target: str, type: str, property: str,
-                  value: str) -> None:
+def create_target(
+    driver: ChecklistDriver, target: str, type: str, property: str, value: str
+) -> None:
     driver.create_target(type, {property: value})

@@ -84,20 +84,23 @@ def write_features(planned: PlannedFeatures) -> list[Path]:
     try:
         planned.folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ChecklistWriteError(f"cannot create {shown_path(planned.folder)}: {error.strerror}"
-                                  "; nothing was changed") from None
+        raise ChecklistWriteError(
+            f"cannot create {shown_path(planned.folder)}: {error.strerror}; nothing was changed"
+        ) from None
     wanted = [(path, text) for path, text in planned.files if _read(path) != text]
     staged: list[tuple[Path, Path]] = []
     try:
         for path, text in wanted:
             if path.is_dir():
-                raise ChecklistWriteError(f"{shown_path(path)} is a folder, not a feature file;"
-                                          " nothing was changed")
+                raise ChecklistWriteError(
+                    f"{shown_path(path)} is a folder, not a feature file; nothing was changed"
+                )
             staged.append((_staged(path, text), path))
     except OSError as error:
         _discard(staged)
-        raise ChecklistWriteError(f"cannot write {shown_path(planned.folder)}: {error.strerror}"
-                                  "; nothing was changed") from None
+        raise ChecklistWriteError(
+            f"cannot write {shown_path(planned.folder)}: {error.strerror}; nothing was changed"
+        ) from None
     except ChecklistWriteError:
         _discard(staged)
         raise

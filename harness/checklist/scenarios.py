@@ -352,14 +352,18 @@ def cleared(flow: FlowSpec, towards: str) -> Scenario | None:
     source_column, target_column = _columns(flow)
     if towards == "target":
         tags: tuple[str, ...] = ("property", "empty-value")
-        title = (f"<{source_column}> cleared to <empty> in {flow.source_system} is cleared in "
-                 f"{flow.target_system} <{target_column}>")
+        title = (
+            f"<{source_column}> cleared to <empty> in {flow.source_system} is cleared in "
+            f"{flow.target_system} <{target_column}>"
+        )
         cleared_in, column, check = flow.source_system, source_column, p.TARGET_EMPTY
         checked = target_column
     else:
         tags = ("property", "empty-value", "edit-anywhere")
-        title = (f"<{target_column}> cleared to <empty> in {flow.target_system} is cleared in the "
-                 f"linked {_source(flow)} <{source_column}>")
+        title = (
+            f"<{target_column}> cleared to <empty> in {flow.target_system} is cleared in the "
+            f"linked {_source(flow)} <{source_column}>"
+        )
         cleared_in, column, check = flow.target_system, target_column, p.SOURCE_EMPTY
         checked = source_column
     return Scenario(
@@ -396,11 +400,20 @@ def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
         f"{flow.source_system} <{source_column}>: dead-lettered, the value stays",
         (
             _step(p.LINKED_RECORD, flow),
-            _step(p.CLEAR, flow, property=f"<{target_column}>", empty="<empty>",
-                  system=flow.target_system),
+            _step(
+                p.CLEAR,
+                flow,
+                property=f"<{target_column}>",
+                empty="<empty>",
+                system=flow.target_system,
+            ),
             _step(p.RUN_CYCLE, flow),
-            _step(p.DEAD_LETTERED, flow, property=f"<{source_column}>",
-                  reason="REQUIRED_FIELD_MISSING"),
+            _step(
+                p.DEAD_LETTERED,
+                flow,
+                property=f"<{source_column}>",
+                reason="REQUIRED_FIELD_MISSING",
+            ),
             _step(p.SOURCE_KEEPS, flow, property=f"<{source_column}>"),
         ),
         (_row_header(flow, "empty"), *rows),
@@ -411,20 +424,21 @@ def empty_no_flip_flop(flow: FlowSpec) -> Scenario | None:
     rows = tuple(
         (*_row(m), system, name, empty)
         for m in _clearable(flow)
-        for system, name in ((flow.source_system, m.source_property),
-                             (flow.target_system, m.target_property))
+        for system, name in (
+            (flow.source_system, m.source_property),
+            (flow.target_system, m.target_property),
+        )
         for empty in EMPTIES
     )
     if not rows:
         return None
     return Scenario(
         ("no-echo", "empty-value", story("empty-no-flip-flop")),
-        "<cleared property> cleared to <empty> in <system> is not written again: \"\" and "
+        '<cleared property> cleared to <empty> in <system> is not written again: "" and '
         "null are one value",
         (
             _step(p.LINKED_RECORD, flow),
-            _step(p.CLEAR, flow, property="<cleared property>", empty="<empty>",
-                  system="<system>"),
+            _step(p.CLEAR, flow, property="<cleared property>", empty="<empty>", system="<system>"),
             _step(p.RUN_CYCLE, flow),
             _step(p.RUN_ANOTHER_CYCLE, flow),
             _step(p.WROTE_NOTHING, flow),
@@ -465,17 +479,30 @@ def empty_never_overwrites(flow: FlowSpec, towards: str) -> Scenario | None:
         other = _other(flow, m)
         if other is None:
             continue
-        rows.append((*_row(m), other.source_property if to_source else other.target_property,
-                     samples(m)[1], samples(other)[1]))
+        rows.append(
+            (
+                *_row(m),
+                other.source_property if to_source else other.target_property,
+                samples(m)[1],
+                samples(other)[1],
+            )
+        )
     if not rows:
         return None
     source_column, target_column = _columns(flow)
-    valued, blank = (flow.target_system, flow.source_system) if to_source else (
-        flow.source_system, flow.target_system)
+    valued, blank = (
+        (flow.target_system, flow.source_system)
+        if to_source
+        else (flow.source_system, flow.target_system)
+    )
     value_property = f"<{target_column}>" if to_source else f"<{source_column}>"
     return Scenario(
-        ("property", "empty-value", "edit-anywhere",
-         story(f"empty-never-overwrites-{{{towards}}}", flow)),
+        (
+            "property",
+            "empty-value",
+            "edit-anywhere",
+            story(f"empty-never-overwrites-{{{towards}}}", flow),
+        ),
         f"{value_property} set in {valued} is not overwritten by the empty value in {blank} "
         "when <other property> is edited there",
         (
@@ -527,8 +554,10 @@ def edit_during_cycle(flow: FlowSpec) -> Scenario:
     value = samples(first)[1]
     rows = tuple(
         (*_row(first), system, name, value)
-        for system, name in ((flow.source_system, first.source_property),
-                             (flow.target_system, first.target_property))
+        for system, name in (
+            (flow.source_system, first.source_property),
+            (flow.target_system, first.target_property),
+        )
     )
     source_column, target_column = _columns(flow)
     return Scenario(
@@ -537,8 +566,13 @@ def edit_during_cycle(flow: FlowSpec) -> Scenario:
         "next cycle",
         (
             _step(p.LINKED_RECORD, flow),
-            _step(p.EDIT_DURING, flow, property="<edited property>", value="<value>",
-                  system="<system>"),
+            _step(
+                p.EDIT_DURING,
+                flow,
+                property="<edited property>",
+                value="<value>",
+                system="<system>",
+            ),
             _step(p.RUN_ANOTHER_CYCLE, flow),
             _step(p.SOURCE_HAS, flow, property=f"<{source_column}>", value="<value>"),
             _step(p.TARGET_HAS, flow, property=f"<{target_column}>", value="<value>"),
@@ -566,11 +600,20 @@ def rejected_record_in_batch(flow: FlowSpec) -> Scenario | None:
         "does not hold the others back",
         (
             _step(p.MANY_LINKED, flow, count=str(BATCH_SIZE)),
-            _step(p.EDIT_MANY_ONE_LONG, flow, property=f"<{target_column}>",
-                  system=flow.target_system, length="<length>"),
+            _step(
+                p.EDIT_MANY_ONE_LONG,
+                flow,
+                property=f"<{target_column}>",
+                system=flow.target_system,
+                length="<length>",
+            ),
             _step(p.RUN_CYCLE, flow),
-            _step(p.EACH_BUT_ONE_EDITED, flow, property=f"<{source_column}>",
-                  system=flow.source_system),
+            _step(
+                p.EACH_BUT_ONE_EDITED,
+                flow,
+                property=f"<{source_column}>",
+                system=flow.source_system,
+            ),
             _step(p.ONLY_THAT_ONE_DEAD, flow, reason="STRING_TOO_LONG"),
         ),
         (_row_header(flow, "length"), *rows),
@@ -604,14 +647,23 @@ def volume_edits_both_ways(flow: FlowSpec) -> Scenario:
         "one cycle, more than a page and a batch each way, all arrive",
         (
             _step(p.MANY_LINKED, flow, count=str(many)),
-            _step(p.EDIT_MANY, flow, property=first.source_property,
-                  system=flow.source_system, count=str(many)),
-            _step(p.EDIT_MANY, flow, property=second.target_property,
-                  system=flow.target_system, count=str(crm_many)),
+            _step(
+                p.EDIT_MANY,
+                flow,
+                property=first.source_property,
+                system=flow.source_system,
+                count=str(many),
+            ),
+            _step(
+                p.EDIT_MANY,
+                flow,
+                property=second.target_property,
+                system=flow.target_system,
+                count=str(crm_many),
+            ),
             _step(p.RUN_CYCLE, flow),
             _step(p.EACH_EDITED, flow, property=first.target_property, system=flow.target_system),
-            _step(p.EACH_EDITED, flow, property=second.source_property,
-                  system=flow.source_system),
+            _step(p.EACH_EDITED, flow, property=second.source_property, system=flow.source_system),
         ),
     )
 

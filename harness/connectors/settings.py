@@ -1,8 +1,8 @@
 """How to reach each system: plain data, secrets kept out of repr.
 
-    sf = SalesforceSettings(PasswordLogin("qa@example.com", "pw", "token", domain="test"))
-    crm = CrmofficeSettings("https://api.crmoffice.test", "https://id.crmoffice.test/connect/token",
-                            "client-id", "secret")
+sf = SalesforceSettings(PasswordLogin("qa@example.com", "pw", "token", domain="test"))
+crm = CrmofficeSettings("https://api.crmoffice.test", "https://id.crmoffice.test/connect/token",
+                        "client-id", "secret")
 """
 
 from __future__ import annotations

@@ -92,7 +92,9 @@ def salesforce_connector(context: EngineContext, *, all_or_none: bool = False) -
     from harness.connectors.salesforce import SalesforceConnector
 
     return SalesforceConnector(
-        context.salesforce, session=context.session_factory(), sleep=context.sleep,
+        context.salesforce,
+        session=context.session_factory(),
+        sleep=context.sleep,
         all_or_none=all_or_none,
     )
 

@@ -106,8 +106,9 @@ def empty_is_no_change(context: EngineContext) -> SyncEngine:
     return create_engine(context, merge_rule=_empties_unchanged)
 
 
-def _empties_unchanged(based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
-                       ) -> MergePlan:
+def _empties_unchanged(
+    based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
+) -> MergePlan:
     def filled(side: Side) -> Side:
         values = {k: v if v not in (None, "") else based_on.get(k) for k, v in side.values.items()}
         return Side(values, side.modified_at)
@@ -116,7 +117,7 @@ def _empties_unchanged(based_on: Mapping[str, Value], salesforce: Side, crmoffic
 
 
 def strict_empty(context: EngineContext) -> SyncEngine:
-    """"" and null are different values: a system answering "" and one answering null are
+    """ "" and null are different values: a system answering "" and one answering null are
     rewritten every cycle."""
     return create_engine(context, merge_rule=partial(decide, same=operator.eq))
 
@@ -127,13 +128,18 @@ def blank_overwrites(context: EngineContext) -> SyncEngine:
     return create_engine(context, merge_rule=_latest_blanks_win)
 
 
-def _latest_blanks_win(based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
-                       ) -> MergePlan:
+def _latest_blanks_win(
+    based_on: Mapping[str, Value], salesforce: Side, crmoffice: Side
+) -> MergePlan:
     plan = decide(based_on, salesforce, crmoffice)
     latest = crmoffice if later(crmoffice, salesforce) else salesforce
     merged = {p: None if latest.values.get(p) in (None, "") else v for p, v in plan.merged.items()}
-    return MergePlan(merged, differing(merged, salesforce.values),
-                     differing(merged, crmoffice.values), plan.winners)
+    return MergePlan(
+        merged,
+        differing(merged, salesforce.values),
+        differing(merged, crmoffice.values),
+        plan.winners,
+    )
 
 
 # --- time -------------------------------------------------------------------------------
@@ -159,8 +165,9 @@ class _SalesforceWrapper:
     def __init__(self, api: SalesforceApi) -> None:
         self._api, self.calls = api, api.calls
 
-    def query_changed(self, object_name: str, fields: Sequence[str], since: datetime | None
-                      ) -> Iterator[list[SourceRecord]]:
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return self._api.query_changed(object_name, fields, since)
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
@@ -174,12 +181,14 @@ class _CrmofficeWrapper:
     def __init__(self, api: CrmofficeApi) -> None:
         self._api, self.calls = api, api.calls
 
-    def list_changed(self, type_name: str, fields: Sequence[str], since: datetime | None
-                     ) -> Iterator[list[SourceRecord]]:
+    def list_changed(
+        self, type_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return self._api.list_changed(type_name, fields, since)
 
-    def create(self, type_name: str, values: Mapping[str, Value], idempotency_key: str
-               ) -> WriteResult:
+    def create(
+        self, type_name: str, values: Mapping[str, Value], idempotency_key: str
+    ) -> WriteResult:
         return self._api.create(type_name, values, idempotency_key)
 
     def update(self, type_name: str, update: RecordUpdate) -> WriteResult:
@@ -187,14 +196,16 @@ class _CrmofficeWrapper:
 
 
 class _WholeSecondsSalesforce(_SalesforceWrapper):
-    def query_changed(self, object_name: str, fields: Sequence[str], since: datetime | None
-                      ) -> Iterator[list[SourceRecord]]:
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return _whole_seconds(self._api.query_changed(object_name, fields, since))
 
 
 class _WholeSecondsCrmoffice(_CrmofficeWrapper):
-    def list_changed(self, type_name: str, fields: Sequence[str], since: datetime | None
-                     ) -> Iterator[list[SourceRecord]]:
+    def list_changed(
+        self, type_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return _whole_seconds(self._api.list_changed(type_name, fields, since))
 
 
@@ -236,14 +247,16 @@ def _first_page(pages: Iterator[list[SourceRecord]]) -> Iterator[list[SourceReco
 
 
 class _FirstPageSalesforce(_SalesforceWrapper):
-    def query_changed(self, object_name: str, fields: Sequence[str], since: datetime | None
-                      ) -> Iterator[list[SourceRecord]]:
+    def query_changed(
+        self, object_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return _first_page(self._api.query_changed(object_name, fields, since))
 
 
 class _FirstPageCrmoffice(_CrmofficeWrapper):
-    def list_changed(self, type_name: str, fields: Sequence[str], since: datetime | None
-                     ) -> Iterator[list[SourceRecord]]:
+    def list_changed(
+        self, type_name: str, fields: Sequence[str], since: datetime | None
+    ) -> Iterator[list[SourceRecord]]:
         return _first_page(self._api.list_changed(type_name, fields, since))
 
 
@@ -251,8 +264,9 @@ def oversized_batches(context: EngineContext) -> SyncEngine:
     """Writes a flow's Salesforce changes in Collections calls of 2,000: past 200 records
     Salesforce refuses the whole call (EXCEEDED_ID_LIMIT), so large edits never arrive."""
     mapping = replace(load_mapping(), salesforce_batch_size=2000)
-    connector = SalesforceConnector(context.salesforce, session=context.session_factory(),
-                                    sleep=context.sleep)
+    connector = SalesforceConnector(
+        context.salesforce, session=context.session_factory(), sleep=context.sleep
+    )
     return create_engine(context, mapping=mapping, salesforce=_UnchunkedSalesforce(connector))
 
 
@@ -273,8 +287,9 @@ class _UnchunkedSalesforce(_SalesforceWrapper):
 def creates_back(context: EngineContext) -> SyncEngine:
     """Also inserts Crmoffice records that have no link into Salesforce, as if the flow were
     two-way for creation: a contact a person makes in Crmoffice appears in Salesforce."""
-    connector = SalesforceConnector(context.salesforce, session=context.session_factory(),
-                                    sleep=context.sleep)
+    connector = SalesforceConnector(
+        context.salesforce, session=context.session_factory(), sleep=context.sleep
+    )
     engine = create_engine(context, salesforce=connector)
     assert isinstance(engine, TalkEngine)
     return CreatingBackEngine(engine, connector)
@@ -301,8 +316,11 @@ class CreatingBackEngine(EngineWrapper):
                 linked |= store.links_for_targets(refs, flow=other.name)
             for ref, record in refs.items():
                 if ref not in linked:
-                    values = {p.salesforce: record.values.get(p.crmoffice)
-                              for p in flow.properties if record.values.get(p.crmoffice)}
+                    values = {
+                        p.salesforce: record.values.get(p.crmoffice)
+                        for p in flow.properties
+                        if record.values.get(p.crmoffice)
+                    }
                     self._create(flow.salesforce_object, values)
 
     def _create(self, object_name: str, values: Mapping[str, Value]) -> None:

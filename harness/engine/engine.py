@@ -587,9 +587,11 @@ def _unstorable(record: SourceRecord) -> str:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as error:
-                return (f"{record.object_name} {record.record_id}: {name} is not valid Unicode"
-                        f" text (a lone surrogate at character {error.start}); fix it in the"
-                        " system it came from")
+                return (
+                    f"{record.object_name} {record.record_id}: {name} is not valid Unicode"
+                    f" text (a lone surrogate at character {error.start}); fix it in the"
+                    " system it came from"
+                )
     return ""
 
 

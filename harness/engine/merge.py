@@ -60,9 +60,7 @@ def decide(
     merged: dict[str, Value] = {}
     winners: dict[str, Winner] = {}
     for prop in _properties(based_on, salesforce, crmoffice):
-        winners[prop], merged[prop] = _decide_property(
-            prop, based_on, salesforce, crmoffice, same
-        )
+        winners[prop], merged[prop] = _decide_property(prop, based_on, salesforce, crmoffice, same)
     return MergePlan(
         merged=merged,
         to_salesforce=differing(merged, salesforce.values, same),

@@ -1,7 +1,7 @@
 """What a fake received: one entry per API call, for call-budget assertions.
 
-    fake.calls.count(kind="write")            # writes to this system so far
-    fake.calls.by_route()                     # {"query": 5, "composite.sobjects.patch": 50}
+fake.calls.count(kind="write")            # writes to this system so far
+fake.calls.by_route()                     # {"query": 5, "composite.sobjects.patch": 50}
 """
 
 from __future__ import annotations

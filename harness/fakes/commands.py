@@ -1,7 +1,7 @@
 """`talkqa fakes serve`: both fakes as real HTTP servers on loopback, for a person or a tool.
 
-    talkqa fakes serve --port 8700      # Salesforce on 8700, Crmoffice on 8701
-    curl -s -X POST http://127.0.0.1:8701/connect/token -d grant_type=client_credentials ...
+talkqa fakes serve --port 8700      # Salesforce on 8700, Crmoffice on 8701
+curl -s -X POST http://127.0.0.1:8701/connect/token -d grant_type=client_credentials ...
 """
 
 from __future__ import annotations

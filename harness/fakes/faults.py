@@ -1,8 +1,8 @@
 """Scripted faults per route: the next N calls to a route answer with a fault.
 
-    fake.faults.inject("query", FaultKind.RATE_LIMITED, times=2, retry_after=1)
-    fake.faults.inject("composite.sobjects.*", FaultKind.RECORD_FAILURE, record_index=1)
-    fake.faults.inject("contacts.create", FaultKind.LOST_RESPONSE)  # written, answer lost
+fake.faults.inject("query", FaultKind.RATE_LIMITED, times=2, retry_after=1)
+fake.faults.inject("composite.sobjects.*", FaultKind.RECORD_FAILURE, record_index=1)
+fake.faults.inject("contacts.create", FaultKind.LOST_RESPONSE)  # written, answer lost
 """
 
 from __future__ import annotations

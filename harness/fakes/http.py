@@ -165,8 +165,15 @@ def dispatch(
         if fault is not None and fault.kind is FaultKind.LOST_RESPONSE:
             # The call took effect; only its answer is lost, as a timeout the client sees.
             response = FakeResponse(response.status, transport_fault=FaultKind.TIMEOUT)
-    call = Call(service.name, route.name, route.kind, request.method, request.path,
-                response.status, service.clock.now())
+    call = Call(
+        service.name,
+        route.name,
+        route.kind,
+        request.method,
+        request.path,
+        response.status,
+        service.clock.now(),
+    )
     service.calls.record(call)
     service.calls.notify(call, request)
     return response

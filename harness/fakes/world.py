@@ -1,8 +1,8 @@
 """Both fakes on one clock, and the settings a connector needs to reach them.
 
-    world = FakeWorld()
-    with world.activated():  # requests to both systems now reach the fakes in process
-        engine = create_engine(world.engine_context(tmp_path / "state.sqlite"))
+world = FakeWorld()
+with world.activated():  # requests to both systems now reach the fakes in process
+    engine = create_engine(world.engine_context(tmp_path / "state.sqlite"))
 """
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ class SalesforceQaClient:
     ) -> SalesforceQaClient:
         try:
             client = Salesforce(
-                session=session, version=settings.api_version,
+                session=session,
+                version=settings.api_version,
                 **simple_salesforce_login(settings.login),
             )
         except SalesforceError as error:
@@ -96,21 +97,26 @@ class SalesforceQaClient:
 
     def update_many(self, object_name: str, updates: Mapping[str, Mapping[str, Any]]) -> None:
         """sObject Collections PATCH of record id -> fields, 200 a call, all or none."""
-        items = [{"attributes": {"type": object_name}, "id": rid, **fields}
-                 for rid, fields in updates.items()]
+        items = [
+            {"attributes": {"type": object_name}, "id": rid, **fields}
+            for rid, fields in updates.items()
+        ]
         for chunk in _chunks(items, COLLECTIONS_LIMIT):
             self._collection("PATCH", object_name, list(chunk))
 
-    def _collection(self, method: str, object_name: str, records: list[dict[str, Any]]
-                    ) -> list[str]:
-        results = self._call(method, "composite/sobjects",
-                             json={"allOrNone": True, "records": records})
+    def _collection(
+        self, method: str, object_name: str, records: list[dict[str, Any]]
+    ) -> list[str]:
+        results = self._call(
+            method, "composite/sobjects", json={"allOrNone": True, "records": records}
+        )
         refused = [r for r in results if not r.get("success")]
         if refused:
             raise QaApiError(
                 f"Salesforce {method} composite/sobjects refused {len(refused)} of"
                 f" {len(records)} {object_name} records: {refused[0].get('errors')!r}",
-                status=200, body=refused,
+                status=200,
+                body=refused,
             )
         return [str(r["id"]) for r in results]
 
@@ -129,16 +135,20 @@ class SalesforceQaClient:
                     "Salesforce refused the session for a query (401 INVALID_SESSION_ID:"
                     " expired or revoked); log in again"
                 ) from None
-            raise QaApiError(f"Salesforce query answered {error.status}: {error.content!r}",
-                             status=error.status, body=error.content) from None
+            raise QaApiError(
+                f"Salesforce query answered {error.status}: {error.content!r}",
+                status=error.status,
+                body=error.content,
+            ) from None
         return [dict(record) for record in result["records"]]
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             return self._sf.restful(path, method=method, **kwargs)
         except requests.RequestException as error:
-            raise unreachable(f"Salesforce {self._sf.sf_instance} ({method} {path})",
-                              error) from None
+            raise unreachable(
+                f"Salesforce {self._sf.sf_instance} ({method} {path})", error
+            ) from None
         except SalesforceError as error:
             if error.status == 401:
                 raise AuthenticationError(
@@ -149,7 +159,8 @@ class SalesforceQaClient:
                 raise NotFoundError(f"Salesforce {path}: {error.content!r}") from None
             raise QaApiError(
                 f"Salesforce {method} {path} answered {error.status}: {error.content!r}",
-                status=error.status, body=error.content,
+                status=error.status,
+                body=error.content,
             ) from None
 
 
@@ -195,7 +206,8 @@ class CrmofficeQaClient:
         if response.status_code >= 300:
             raise QaApiError(
                 f"Crmoffice {method} {path} answered {response.status_code}: {response.text}",
-                status=response.status_code, body=response.text,
+                status=response.status_code,
+                body=response.text,
             )
         return response.json() if response.content else None
 
@@ -206,23 +218,27 @@ class CrmofficeQaClient:
                 method, self._settings.base_url + path, headers=headers, timeout=30, **kwargs
             )
         except requests.RequestException as error:
-            raise unreachable(f"Crmoffice {method} {self._settings.base_url}{path}",
-                              error) from None
+            raise unreachable(
+                f"Crmoffice {method} {self._settings.base_url}{path}", error
+            ) from None
 
     def _access_token(self) -> str:
         if self._token is None:
             try:
                 response = self._session.post(
                     self._settings.token_url,
-                    data={"grant_type": "client_credentials",
-                          "client_id": self._settings.client_id,
-                          "client_secret": self._settings.client_secret,
-                          "scope": self._settings.scope},
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": self._settings.client_id,
+                        "client_secret": self._settings.client_secret,
+                        "scope": self._settings.scope,
+                    },
                     timeout=30,
                 )
             except requests.RequestException as error:
-                raise unreachable(f"Crmoffice token URL {self._settings.token_url}",
-                                  error) from None
+                raise unreachable(
+                    f"Crmoffice token URL {self._settings.token_url}", error
+                ) from None
             if response.status_code != 200:
                 raise AuthenticationError(
                     f"Crmoffice token endpoint {self._settings.token_url} refused client "

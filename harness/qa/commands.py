@@ -1,7 +1,7 @@
 """`talkqa signoff`: the sign-off summary of a checklist run, and the gate CI and `make qa` use.
 
-    talkqa signoff --results reports/allure-results --markdown reports/signoff.md
-    talkqa signoff --gate      # exit 1 when a checklist scenario failed or did not run
+talkqa signoff --results reports/allure-results --markdown reports/signoff.md
+talkqa signoff --gate      # exit 1 when a checklist scenario failed or did not run
 """
 
 from __future__ import annotations
@@ -32,8 +32,15 @@ from harness.spec import load_spec
 DEFAULT_DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
 # Every status the summary can give has a style: a row without one once built "[]…[/]", which
 # rich refuses (MarkupError), so a partial run printed a traceback instead of its verdict.
-STYLE = {"passed": "green", "failed": "bold red", "broken": "yellow", "skipped": "cyan",
-         "not run": "bold magenta", "unknown": "magenta", "finding": "bold blue"}
+STYLE = {
+    "passed": "green",
+    "failed": "bold red",
+    "broken": "yellow",
+    "skipped": "cyan",
+    "not run": "bold magenta",
+    "unknown": "magenta",
+    "finding": "bold blue",
+}
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -44,12 +51,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     signoff.add_argument("--results", type=Path, default=Path("reports/allure-results"))
     signoff.add_argument("--markdown", type=Path, help="also write the summary to this file")
     signoff.add_argument("--report", help="path of the rendered report, printed at the end")
-    signoff.add_argument("--attach", action="store_true",
-                         help="add the summary to the results as a global Allure attachment,"
-                              " and the verdict as a result of its own")
+    signoff.add_argument(
+        "--attach",
+        action="store_true",
+        help="add the summary to the results as a global Allure attachment,"
+        " and the verdict as a result of its own",
+    )
     signoff.add_argument("--quiet", action="store_true", help="print nothing (with --markdown)")
-    signoff.add_argument("--gate", action="store_true",
-                         help="exit 1 when a checklist scenario failed or did not run")
+    signoff.add_argument(
+        "--gate", action="store_true", help="exit 1 when a checklist scenario failed or did not run"
+    )
     signoff.set_defaults(run=run_signoff)
 
 
@@ -82,8 +93,10 @@ def run_signoff(args: argparse.Namespace) -> int:
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
     console.print(escape(counts_line(summary)))
     if args.report:
-        console.print(f"Report: {escape(str(args.report))} (one file: open it in a browser or"
-                      " double-click it; no server needed)")
+        console.print(
+            f"Report: {escape(str(args.report))} (one file: open it in a browser or"
+            " double-click it; no server needed)"
+        )
     return 1 if (problems and args.gate) else 0
 
 
@@ -98,6 +111,9 @@ def _table(summary: Summary) -> Table:
             table.add_row(f"[bold]{escape(area)}[/bold]", "", "", end_section=False)
         symbol = escape(SYMBOLS.get(row.status, row.status))
         style = STYLE.get(row.status)
-        table.add_row(f"  {escape(row.item)}", f"[{style}]{symbol}[/]" if style else symbol,
-                      escape(row.detail))
+        table.add_row(
+            f"  {escape(row.item)}",
+            f"[{style}]{symbol}[/]" if style else symbol,
+            escape(row.detail),
+        )
     return table

@@ -162,8 +162,10 @@ class ChecklistDriver:
             for fields, party in zip(rows, parties, strict=True):
                 fields["PartyId"] = party
         ids = self.salesforce.create_many(object_name, rows)
-        handles = [SourceHandle(f"record {n + 1}", object_name, rid, flow, fields)
-                   for n, (rid, fields) in enumerate(zip(ids, rows, strict=True))]
+        handles = [
+            SourceHandle(f"record {n + 1}", object_name, rid, flow, fields)
+            for n, (rid, fields) in enumerate(zip(ids, rows, strict=True))
+        ]
         self.sources.extend(handles)
         self.records.extend(handles)
         return handles
@@ -291,16 +293,17 @@ class ChecklistDriver:
                 " could not land after its read"
             )
 
-    def edit_many(self, system: str, prop: str, count: int, *, long_one: int | None = None
-                  ) -> None:
+    def edit_many(self, system: str, prop: str, count: int, *, long_one: int | None = None) -> None:
         """A new made-up value of `prop` on the first `count` records; with `long_one`, the
         middle record gets a value of that many characters instead."""
         if count > len(self.records):
             raise AssertionError(f"the scenario made {len(self.records)} records, not {count}")
         row = self.row_of(prop)
         chosen = self.records[:count]
-        values = {h.record_id: self.factory.value_for(row.source_property, row.source_type)
-                  for h in chosen}
+        values = {
+            h.record_id: self.factory.value_for(row.source_property, row.source_type)
+            for h in chosen
+        }
         if long_one is not None:
             self.rejected = chosen[len(chosen) // 2]
             values[self.rejected.record_id] = self.factory.text_of_length(long_one)
@@ -311,8 +314,9 @@ class ChecklistDriver:
             return
         for handle in chosen:
             _, record_id = self._record_in(system, handle)
-            self.crmoffice.update(handle.target_type, int(record_id),
-                                  {prop: values[handle.record_id]})
+            self.crmoffice.update(
+                handle.target_type, int(record_id), {prop: values[handle.record_id]}
+            )
 
     def row_of(self, prop: str) -> PropertyMapping:
         """The document's row naming this property on either side, in the scenario's flow."""
@@ -383,8 +387,12 @@ class ChecklistDriver:
         first = self.cycles[0].before if self.cycles else None
         return {
             "sources": [
-                {"role": h.role, "object": h.object_name, "id": h.record_id,
-                 "linked": {"type": h.target_type, "ids": h.candidates}}
+                {
+                    "role": h.role,
+                    "object": h.object_name,
+                    "id": h.record_id,
+                    "linked": {"type": h.target_type, "ids": h.candidates},
+                }
                 for h in self.sources[:EVIDENCE_RECORDS]
             ],
             "before": _observation(first),

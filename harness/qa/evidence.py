@@ -1,7 +1,7 @@
 """HTTP exchanges a scenario caused, recorded with every secret masked, for the report.
 
-    log = ExchangeLog(Redactor(secrets)); session = log.instrument(requests.Session())
-    ...; log.render()    # "POST https://.../composite/sobjects -> 200\n> {...}\n< [...]"
+log = ExchangeLog(Redactor(secrets)); session = log.instrument(requests.Session())
+...; log.render()    # "POST https://.../composite/sobjects -> 200\n> {...}\n< [...]"
 """
 
 from __future__ import annotations
@@ -90,8 +90,10 @@ class ExchangeLog:
         omitted = self.omitted
         for index, item in enumerate(self.exchanges()):
             if omitted and index == HEAD_LIMIT:
-                blocks.append(f"… {omitted} exchanges left out (the first {HEAD_LIMIT} and the"
-                              f" last {TAIL_LIMIT} are shown)")
+                blocks.append(
+                    f"… {omitted} exchanges left out (the first {HEAD_LIMIT} and the"
+                    f" last {TAIL_LIMIT} are shown)"
+                )
             lines = [f"[{item.actor}] {item.method} {item.url} -> {item.status}"]
             if item.request_body:
                 lines.append(f"> {item.request_body}")

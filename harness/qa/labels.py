@@ -1,7 +1,7 @@
 """Allure labels a reader navigates by: document title, flow, checklist item, severity.
 
-    labels = scenario_labels(spec, item, config)
-    labels.features   # ('Salesforce Contact → Crmoffice Contacts',)
+labels = scenario_labels(spec, item, config)
+labels.features   # ('Salesforce Contact → Crmoffice Contacts',)
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ class ScenarioLabels:
 
 
 def flow_title(flow: FlowSpec) -> str:
-    return (
-        f"{flow.source_system} {flow.source_object} → {flow.target_system} {flow.target_type}"
-    )
+    return f"{flow.source_system} {flow.source_object} → {flow.target_system} {flow.target_type}"
 
 
 def marker_descriptions(lines: Iterable[str]) -> dict[str, str]:

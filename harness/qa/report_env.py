@@ -1,6 +1,6 @@
 """The Allure environment widget: what ran against what, so a sign-off names its evidence.
 
-    write_environment(Path("reports/allure-results"), pytest_config, spec)
+write_environment(Path("reports/allure-results"), pytest_config, spec)
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def environment(config: Any, spec: DataflowSpec) -> dict[str, str]:
     }
 
 
-def write_environment(results_dir: Path, config: Any, spec: DataflowSpec,
-                      redactor: Redactor | None = None) -> None:
+def write_environment(
+    results_dir: Path, config: Any, spec: DataflowSpec, redactor: Redactor | None = None
+) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     mask = (redactor or Redactor()).text
     lines = [f"{_key(k)}={_value(mask(v))}" for k, v in environment(config, spec).items()]

@@ -26,9 +26,15 @@ from harness.qa.labels import flow_title
 from harness.spec import DataflowSpec, FlowSpec
 
 FINDING_ATTACHMENT = "Finding for sign-off"  # the name steps/plugin.py attaches findings under
-SYMBOLS = {"passed": "✔ passed", "failed": "✘ FAILED", "broken": "⚠ broken",
-           "skipped": "○ skipped", "not run": "— not run", "unknown": "? unknown",
-           "finding": "◆ document gap: needs a decision"}
+SYMBOLS = {
+    "passed": "✔ passed",
+    "failed": "✘ FAILED",
+    "broken": "⚠ broken",
+    "skipped": "○ skipped",
+    "not run": "— not run",
+    "unknown": "? unknown",
+    "finding": "◆ document gap: needs a decision",
+}
 # The sign-off verdict as an Allure result of its own (see write_verdict_result); never read
 # back as a checklist result.
 VERDICT_TAG = "talkqa-verdict"
@@ -200,8 +206,9 @@ def _detail(found: list[Result]) -> str:
         name = result.parameters.get("Salesforce property") or result.parameters.get("rule")
         if name:
             per_name.setdefault(name, []).append(result.status)
-    return " · ".join(f"{name} {SYMBOLS[_worst(statuses)][0]}"
-                      for name, statuses in per_name.items())
+    return " · ".join(
+        f"{name} {SYMBOLS[_worst(statuses)][0]}" for name, statuses in per_name.items()
+    )
 
 
 def _beyond_document(results: list[Result], flows: Iterable[FlowSpec]) -> list[ItemRow]:
@@ -238,7 +245,7 @@ def gate(summary: Summary) -> list[str]:
     if summary.ran < summary.expected:
         problems.append(
             f"{summary.expected - summary.ran} of the document's {summary.expected} checklist"
-            f" scenarios did not run (only {summary.ran} ran; \"Not run\" gives each one's reason)"
+            f' scenarios did not run (only {summary.ran} ran; "Not run" gives each one\'s reason)'
         )
     return problems
 
@@ -265,8 +272,10 @@ def render_markdown(summary: Summary) -> str:
         "",
         "| Area | Checklist item | Result | Per property |",
         "|---|---|---|---|",
-        *(f"| {r.area} | {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
-          for r in summary.rows),
+        *(
+            f"| {r.area} | {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
+            for r in summary.rows
+        ),
         "",
         "## Gaps in the document (findings for sign-off)",
         *(f"- {gap}" for gap in summary.gaps or ["none"]),
@@ -290,10 +299,14 @@ def counts(summary: Summary) -> dict[str, int]:
 
 def counts_line(summary: Summary) -> str:
     tally = counts(summary)
-    shown = ", ".join(f"{n} {SYMBOLS.get(status, status).split(' ', 1)[-1]}"
-                      for status, n in sorted(tally.items(), key=lambda kv: _rank(kv[0])))
-    return (f"{len(summary.rows)} checklist items: {shown}. An item is one row of this table;"
-            " pytest counts each Examples row and each fault cell as a test of its own.")
+    shown = ", ".join(
+        f"{n} {SYMBOLS.get(status, status).split(' ', 1)[-1]}"
+        for status, n in sorted(tally.items(), key=lambda kv: _rank(kv[0]))
+    )
+    return (
+        f"{len(summary.rows)} checklist items: {shown}. An item is one row of this table;"
+        " pytest counts each Examples row and each fault cell as a test of its own."
+    )
 
 
 def _rank(status: str) -> int:
@@ -315,18 +328,26 @@ def write_verdict_result(results_dir: Path, summary: Summary, summary_source: st
         "testCaseId": "talkqa-sign-off-verdict",
         "historyId": "talkqa-sign-off-verdict",
         "status": "passed" if ready else "failed",
-        "statusDetails": {"message": "every checklist scenario ran and passed" if ready
-                          else "not ready for sign-off: " + "; ".join(problems)},
+        "statusDetails": {
+            "message": "every checklist scenario ran and passed"
+            if ready
+            else "not ready for sign-off: " + "; ".join(problems)
+        },
         "description": counts_line(summary),
         "start": now,
         "stop": now,
-        "labels": [{"name": "tag", "value": VERDICT_TAG},
-                   {"name": "epic", "value": summary.spec.title},
-                   {"name": "feature", "value": "Sign-off verdict"},
-                   {"name": "severity", "value": "blocker"}],
+        "labels": [
+            {"name": "tag", "value": VERDICT_TAG},
+            {"name": "epic", "value": summary.spec.title},
+            {"name": "feature", "value": "Sign-off verdict"},
+            {"name": "severity", "value": "blocker"},
+        ],
         # The whole sign-off matrix, one click from the verdict on the first page.
-        "attachments": [{"name": "Sign-off summary", "source": summary_source,
-                         "type": "text/markdown"}] if summary_source else [],
+        "attachments": [
+            {"name": "Sign-off summary", "source": summary_source, "type": "text/markdown"}
+        ]
+        if summary_source
+        else [],
     }
     (results_dir / "talkqa-signoff-verdict-result.json").write_text(
         json.dumps(result, ensure_ascii=False), "utf-8"
@@ -341,8 +362,14 @@ def attach_globally(results_dir: Path, markdown: str) -> None:
     source = SUMMARY_SOURCE
     (results_dir / source).write_text(markdown, "utf-8")
     globals_file = {
-        "attachments": [{"name": "Sign-off summary", "source": source, "type": "text/markdown",
-                         "timestamp": int(time.time() * 1000)}],
+        "attachments": [
+            {
+                "name": "Sign-off summary",
+                "source": source,
+                "type": "text/markdown",
+                "timestamp": int(time.time() * 1000),
+            }
+        ],
         "errors": [],
     }
     (results_dir / "talkqa-signoff-globals.json").write_text(json.dumps(globals_file), "utf-8")

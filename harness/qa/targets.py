@@ -1,8 +1,8 @@
 """Where the two systems are for a checklist run: the embedded fakes, or real sandboxes.
 
-    with MockTarget() as target:          # both fakes in process, behind `responses`
-        session = target.new_session()    # reaches them like the real hosts
-    with SandboxTarget(load_config(env), run_id=new_run_id()) as target:  # guard, then cleanup
+with MockTarget() as target:          # both fakes in process, behind `responses`
+    session = target.new_session()    # reaches them like the real hosts
+with SandboxTarget(load_config(env), run_id=new_run_id()) as target:  # guard, then cleanup
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ class Target(Protocol):
         """Every credential of this target, so reports can be searched and masked."""
         ...
 
-    def edit_at(self, system: str, object_name: str, record_id: str, values: dict[str, Any],
-                at: datetime) -> bool:
+    def edit_at(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any], at: datetime
+    ) -> bool:
         """Edit with a chosen modification time, as a person in the UI; False if impossible."""
         ...
 
@@ -68,8 +69,9 @@ class Target(Protocol):
         """Write calls each system has received so far, where the target can tell."""
         ...
 
-    def edit_after_read(self, system: str, object_name: str, record_id: str,
-                        values: dict[str, Any]) -> MidCycleEdit | None:
+    def edit_after_read(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any]
+    ) -> MidCycleEdit | None:
         """Arm an edit to land right after the next read of that object; None if impossible."""
         ...
 
@@ -82,8 +84,14 @@ class MidCycleEdit:
     two minutes with an edit landing in its middle, after it read that system.
     """
 
-    def __init__(self, world: FakeWorld, system: str, object_name: str, record_id: str,
-                 values: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        world: FakeWorld,
+        system: str,
+        object_name: str,
+        record_id: str,
+        values: dict[str, Any],
+    ) -> None:
         self._world, self.system = world, system
         self._object_name, self._record_id, self._values = object_name, record_id, values
         self.landed_at: datetime | None = None
@@ -110,11 +118,13 @@ class MidCycleEdit:
         clock = self._world.clock
         self.landed_at = clock.advance(minutes=1)
         if self.system == "Salesforce":
-            self._world.salesforce.ui_edit(self._object_name, self._record_id, self._values,
-                                           at=self.landed_at)
+            self._world.salesforce.ui_edit(
+                self._object_name, self._record_id, self._values, at=self.landed_at
+            )
         else:
-            self._world.crmoffice.ui_edit(self._object_name, int(self._record_id), self._values,
-                                          at=self.landed_at)
+            self._world.crmoffice.ui_edit(
+                self._object_name, int(self._record_id), self._values, at=self.landed_at
+            )
         clock.advance(minutes=1)
 
 
@@ -158,8 +168,9 @@ class MockTarget:
             if getattr(login, name, None)
         ] + [crm.client_secret]
 
-    def edit_at(self, system: str, object_name: str, record_id: str, values: dict[str, Any],
-                at: datetime) -> bool:
+    def edit_at(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any], at: datetime
+    ) -> bool:
         if system == "Salesforce":
             self.world.salesforce.ui_edit(object_name, record_id, values, at=at)
         else:
@@ -169,8 +180,9 @@ class MockTarget:
             self.clock.set(at + timedelta(seconds=1))
         return True
 
-    def edit_after_read(self, system: str, object_name: str, record_id: str,
-                        values: dict[str, Any]) -> MidCycleEdit:
+    def edit_after_read(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any]
+    ) -> MidCycleEdit:
         return MidCycleEdit(self.world, system, object_name, record_id, values)
 
     def write_calls(self) -> dict[str, int]:
@@ -189,16 +201,22 @@ class SandboxTarget:
 
     name = "sandbox"
 
-    def __init__(self, config: SandboxConfig, *, run_id: str, fakes: SandboxFakes | None = None,
-                 cleanup: bool = True, poll_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig,
+        *,
+        run_id: str,
+        fakes: SandboxFakes | None = None,
+        cleanup: bool = True,
+        poll_timeout: float = 60.0,
+    ) -> None:
         self.config = config
         self.run_id = run_id
         self.clock: Clock = SystemClock()
         self.poll_timeout = poll_timeout
         self.budget = ApiBudget(config.min_remaining)
         self.ledger = RunLedger(config.ledger_path)
-        self.recorder = CreateRecorder(self.ledger, run_id,
-                                       crm_base_url=config.crmoffice.base_url)
+        self.recorder = CreateRecorder(self.ledger, run_id, crm_base_url=config.crmoffice.base_url)
         self.org: OrgIdentity | None = None
         self._fakes = fakes
         self._cleanup = cleanup
@@ -248,8 +266,9 @@ class SandboxTarget:
             return
         with self.budget.suspended():
             salesforce = self.salesforce_client(record=False)
-            crmoffice = CrmofficeQaClient(self.crmoffice_settings(),
-                                          session=self._session(record=False))
+            crmoffice = CrmofficeQaClient(
+                self.crmoffice_settings(), session=self._session(record=False)
+            )
             left = delete_entries(entries, salesforce, crmoffice, self.ledger)
             survivors = set(still_in_salesforce(entries, salesforce))
         left_ids = {e.record_id for e in left} | survivors
@@ -261,8 +280,9 @@ class SandboxTarget:
             )
 
     def salesforce_client(self, *, record: bool = True) -> SalesforceQaClient:
-        return SalesforceQaClient.login(self.salesforce_settings(),
-                                        session=self._session(record=record))
+        return SalesforceQaClient.login(
+            self.salesforce_settings(), session=self._session(record=record)
+        )
 
     def salesforce_settings(self) -> SalesforceSettings:
         return self.config.salesforce
@@ -287,13 +307,15 @@ class SandboxTarget:
     def record_factory(self, seed: int | None = None) -> RecordFactory:
         return TaggedRecordFactory(self.run_id, seed)
 
-    def edit_at(self, system: str, object_name: str, record_id: str, values: dict[str, Any],
-                at: datetime) -> bool:
+    def edit_at(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any], at: datetime
+    ) -> bool:
         return False  # a real system stamps an edit with its own clock
 
     def write_calls(self) -> None:
         return None  # a real system does not tell; "wrote nothing" falls back to stamps
 
-    def edit_after_read(self, system: str, object_name: str, record_id: str,
-                        values: dict[str, Any]) -> None:
+    def edit_after_read(
+        self, system: str, object_name: str, record_id: str, values: dict[str, Any]
+    ) -> None:
         return None  # the engine's reads of a real system cannot be waited on from outside

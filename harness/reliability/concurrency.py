@@ -30,13 +30,16 @@ class ConcurrencyResult:
     crashed: int  # engine processes that died any other way (a raw IntegrityError, before)
 
     def summary(self) -> str:
-        return (f"{self.tries} tries of two engines at once: {self.duplicates} duplicates,"
-                f" {self.lost} lost, {self.refused} engines refused by the state lock,"
-                f" {self.crashed} crashed")
+        return (
+            f"{self.tries} tries of two engines at once: {self.duplicates} duplicates,"
+            f" {self.lost} lost, {self.refused} engines refused by the state lock,"
+            f" {self.crashed} crashed"
+        )
 
 
-def run_concurrent_trials(records: int, tries: int, workdir: Path | None = None
-                          ) -> ConcurrencyResult:
+def run_concurrent_trials(
+    records: int, tries: int, workdir: Path | None = None
+) -> ConcurrencyResult:
     totals = [0, 0, 0, 0]
     with tempfile.TemporaryDirectory(dir=workdir) as folder:
         for attempt in range(tries):
@@ -51,13 +54,20 @@ def _one_try(records: int, folder: Path) -> tuple[int, int, int, int]:
     with served_world() as (world, addresses):
         expected = seed_contacts(world, records)
         command = [sys.executable, "-m", CHILD, *addresses, str(state), "1"]
-        racers = [subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        racers = [
+            subprocess.Popen(
+                command,
+                env=dict(os.environ),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         outcomes = [(racer.wait(timeout=600), racer.communicate()[1]) for racer in racers]
         refused = sum(1 for code, err in outcomes if code != 0 and "is in use" in err)
         crashed = sum(1 for code, err in outcomes if code != 0 and "is in use" not in err)
-        finisher = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                                  check=False)
+        finisher = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
         crashed += finisher.returncode != 0
         duplicates, lost = count_damage(world, state, expected)
     return duplicates, lost, refused, crashed

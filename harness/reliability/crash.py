@@ -36,8 +36,12 @@ CHILD = "harness.reliability.crash_child"
 # Boundaries a first full sync crosses (no linked pair yet, so no merge writes), with weights:
 # most kills land between a create and its link, where a duplicate would be born.
 FIRST_SYNC_POINTS = {"after-intent": 1, "after-insert": 6, "after-link": 2, "after-watermark": 1}
-PROPS = {"FirstName": "givenName", "LastName": "familyName", "MobilePhone": "mobilePhone",
-         "Phone": "directPhone"}
+PROPS = {
+    "FirstName": "givenName",
+    "LastName": "familyName",
+    "MobilePhone": "mobilePhone",
+    "Phone": "directPhone",
+}
 
 
 class WallClock(FakeClock):
@@ -121,8 +125,12 @@ def seed_contacts(world: FakeWorld, records: int) -> dict[str, dict[str, str]]:
     """N Contacts with values unique to each; returns Salesforce id -> values."""
     expected = {}
     for n in range(records):
-        values = {"FirstName": f"Crash{n}", "LastName": f"Trial-{n:05d}",
-                  "MobilePhone": f"+47 4{n:07d}", "Phone": f"+47 5{n:07d}"}
+        values = {
+            "FirstName": f"Crash{n}",
+            "LastName": f"Trial-{n:05d}",
+            "MobilePhone": f"+47 4{n:07d}",
+            "Phone": f"+47 5{n:07d}",
+        }
         expected[world.salesforce.insert("Contact", dict(values))] = values
     return expected
 
@@ -152,7 +160,8 @@ def count_damage(
         store.close()
     by_id = {f"crmoffice-contacts:{row['id']}": row for row in rows}
     lost = sum(
-        1 for sf_id, values in expected.items()
+        1
+        for sf_id, values in expected.items()
         if not _arrived(by_id.get(links.get(sf_id, "")), values)
     )
     duplicates += len(links) - len(set(links.values()))  # two sources on one target

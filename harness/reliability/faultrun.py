@@ -42,14 +42,32 @@ FAULT_WORDS: Mapping[str, tuple[FaultKind, dict[str, Any]]] = {
     "lost-response": (FaultKind.LOST_RESPONSE, {}),
 }
 # Values of the workload; none equals what a factory makes, so every edit is a change.
-FIRST = {"FirstName": "Åse", "LastName": "Ødegård-fault", "MobilePhone": "+47 900 00 001",
-         "Phone": "+47 900 00 002"}
-SECOND = {"FirstName": "Bjørn", "LastName": "Ærø-fault", "MobilePhone": "+47 900 00 003",
-          "Phone": "+47 900 00 004"}
-EDITS = (("Crmoffice", "givenName", "Åsa Ødegård"),
-         ("Salesforce", "MobilePhone", "+47 922 22 222"))
-VOLATILE = frozenset({"Id", "id", "CreatedDate", "SystemModstamp", "createdAt", "updatedAt",
-                      "object", "attributes", "deletedAt"})
+FIRST = {
+    "FirstName": "Åse",
+    "LastName": "Ødegård-fault",
+    "MobilePhone": "+47 900 00 001",
+    "Phone": "+47 900 00 002",
+}
+SECOND = {
+    "FirstName": "Bjørn",
+    "LastName": "Ærø-fault",
+    "MobilePhone": "+47 900 00 003",
+    "Phone": "+47 900 00 004",
+}
+EDITS = (("Crmoffice", "givenName", "Åsa Ødegård"), ("Salesforce", "MobilePhone", "+47 922 22 222"))
+VOLATILE = frozenset(
+    {
+        "Id",
+        "id",
+        "CreatedDate",
+        "SystemModstamp",
+        "createdAt",
+        "updatedAt",
+        "object",
+        "attributes",
+        "deletedAt",
+    }
+)
 EngineFactory = Callable[[EngineContext], SyncEngine]
 State = dict[str, list[tuple[tuple[str, str], ...]]]
 _TWINS: dict[tuple[int, int, int], Twin] = {}  # see FaultRun.twin
@@ -75,8 +93,7 @@ def end_state(driver: ChecklistDriver) -> State:
 
 def _rows(records: Any) -> list[tuple[tuple[str, str], ...]]:
     return sorted(
-        tuple(sorted((k, str(v or "")) for k, v in r.items() if k not in VOLATILE))
-        for r in records
+        tuple(sorted((k, str(v or "")) for k, v in r.items() if k not in VOLATILE)) for r in records
     )
 
 
@@ -110,8 +127,7 @@ class FaultRun:
         return self._script(system, route, kind, count, params)
 
     def inject_record_failure(self, system: str, route: str, reason: str) -> Fault:
-        self.cell = {"side": system, "route": route, "fault": f"one record {reason}",
-                     "count": "1"}
+        self.cell = {"side": system, "route": route, "fault": f"one record {reason}", "count": "1"}
         params = {"record_index": 0, "error_code": reason}
         return self._script(system, route, FaultKind.RECORD_FAILURE, 1, params)
 
@@ -123,8 +139,9 @@ class FaultRun:
         if route not in known:
             raise AssertionError(f"{system} has no route {route!r}; known: {', '.join(known)}")
         self.plan, self.expected_fires = service.faults, count
-        self.faulted_cycle, self.pauses_before = len(self.driver.cycles), len(
-            self.driver.retry_pauses
+        self.faulted_cycle, self.pauses_before = (
+            len(self.driver.cycles),
+            len(self.driver.retry_pauses),
         )
         fault = Fault(kind, **params)
         armed = [False]
@@ -144,7 +161,8 @@ class FaultRun:
 
     def _service(self, system: str) -> FakeService:
         services: dict[str, FakeService] = {
-            "Salesforce": self.world.salesforce, "Crmoffice": self.world.crmoffice
+            "Salesforce": self.world.salesforce,
+            "Crmoffice": self.world.crmoffice,
         }
         if system not in services:
             raise AssertionError(f"no system {system!r}; known: Salesforce, Crmoffice")
@@ -248,13 +266,15 @@ class FaultRun:
             ["retry pauses (s)", _floats(self.pauses), ""],
             *_count_rows(report, twin_report),
             ["dead letters (faulted cycle)", _letters(report), _letters(twin_report)],
-            ["dead letters (last cycle)", _letters(self.driver.last_cycle.report),
-             _letters(twin.reports[-1] if twin else None)],
+            [
+                "dead letters (last cycle)",
+                _letters(self.driver.last_cycle.report),
+                _letters(twin.reports[-1] if twin else None),
+            ],
         ]
         out = io.StringIO()
         csv.writer(out).writerows(rows)
         return out.getvalue()
-
 
 
 def _run_twin(
@@ -276,10 +296,16 @@ def _run_twin(
 
 
 def _count_rows(report: RunReport, twin: RunReport | None) -> list[list[str]]:
-    rows = [[f"{name} (faulted cycle)", str(report.total(name)),
-             str(twin.total(name)) if twin else ""]
-            for name in ("inserted", "updated_salesforce", "updated_crmoffice", "deferred",
-                         "dead_lettered")]
+    rows = [
+        [f"{name} (faulted cycle)", str(report.total(name)), str(twin.total(name)) if twin else ""]
+        for name in (
+            "inserted",
+            "updated_salesforce",
+            "updated_crmoffice",
+            "deferred",
+            "dead_lettered",
+        )
+    ]
     for system in ("salesforce", "crmoffice"):
         base = _rw(twin.api_calls.get(system, {})) if twin else ""
         rows.append([f"{system} calls r/w", _rw(report.api_calls.get(system, {})), base])
@@ -297,5 +323,7 @@ def _floats(values: Sequence[float]) -> str:
 def _letters(report: RunReport | None) -> str:
     if report is None:
         return ""
-    return "; ".join(f"{d.code}{' (retriable)' if d.retriable else ''}"
-                     for d in report.dead_letters) or "none"
+    return (
+        "; ".join(f"{d.code}{' (retriable)' if d.retriable else ''}" for d in report.dead_letters)
+        or "none"
+    )

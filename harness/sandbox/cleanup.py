@@ -21,8 +21,12 @@ from harness.sandbox.ledger import Entry, RunLedger, fingerprint
 from harness.sandbox.tagging import SUFFIX_FIELDS, SWEEP_ORDER, TAG_FIELDS, run_of, tagged_soql
 
 
-def delete_entries(entries: Sequence[Entry], salesforce: SalesforceQaClient,
-                   crmoffice: CrmofficeQaClient, ledger: RunLedger) -> list[Entry]:
+def delete_entries(
+    entries: Sequence[Entry],
+    salesforce: SalesforceQaClient,
+    crmoffice: CrmofficeQaClient,
+    ledger: RunLedger,
+) -> list[Entry]:
     """Delete newest first (a Customer before the Individual it points at); return failures."""
     left: list[Entry] = []
     for entry in sorted(entries, key=_deletion_rank):
@@ -80,8 +84,13 @@ class Leftovers:
     leave: list[tuple[Entry, str]] = field(default_factory=list)  # with the reason
 
 
-def find_leftovers(salesforce: SalesforceQaClient, crmoffice: CrmofficeQaClient,
-                   ledger: RunLedger, cutoff: datetime, account: Account) -> Leftovers:
+def find_leftovers(
+    salesforce: SalesforceQaClient,
+    crmoffice: CrmofficeQaClient,
+    ledger: RunLedger,
+    cutoff: datetime,
+    account: Account,
+) -> Leftovers:
     """Tagged Salesforce records and this account's ledger entries created before cutoff."""
     found = Leftovers()
     seen: set[tuple[str, str, str]] = set()
@@ -96,8 +105,14 @@ def find_leftovers(salesforce: SalesforceQaClient, crmoffice: CrmofficeQaClient,
             found.delete.append(entry)
     for object_name in SWEEP_ORDER:
         for row in salesforce.query(tagged_soql(object_name), cutoff=cutoff):
-            entry = Entry(run_of(object_name, row), "salesforce", object_name, str(row["Id"]),
-                          _salesforce_time(str(row["CreatedDate"])), account.salesforce_org)
+            entry = Entry(
+                run_of(object_name, row),
+                "salesforce",
+                object_name,
+                str(row["Id"]),
+                _salesforce_time(str(row["CreatedDate"])),
+                account.salesforce_org,
+            )
             if entry.key not in seen:
                 seen.add(entry.key)
                 found.delete.append(entry)
@@ -113,8 +128,7 @@ def _why_not_ours(entry: Entry, account: Account) -> str:
     return f"recorded for another account ({entry.account}), not this configuration's"
 
 
-def _why_changed(entry: Entry, salesforce: SalesforceQaClient,
-                 crmoffice: CrmofficeQaClient) -> str:
+def _why_changed(entry: Entry, salesforce: SalesforceQaClient, crmoffice: CrmofficeQaClient) -> str:
     """Why the record is no longer what this harness made ("" when it is, or is gone)."""
     try:
         if entry.system == "crmoffice":

@@ -29,8 +29,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "sweep", help="delete records earlier sandbox runs left behind (tagged or in the ledger)"
     )
-    parser.add_argument("--older-than", required=True, type=parse_age, metavar="AGE",
-                        help="only records created this long ago or earlier: 90s, 30m, 2h, 1d")
+    parser.add_argument(
+        "--older-than",
+        required=True,
+        type=parse_age,
+        metavar="AGE",
+        help="only records created this long ago or earlier: 90s, 30m, 2h, 1d",
+    )
     parser.add_argument("--dry-run", action="store_true", help="list, delete nothing")
     parser.add_argument("--sf-auth", choices=AUTH_KINDS, default=None)
     parser.add_argument("--min-remaining", type=int, default=None, metavar="N")
@@ -45,8 +50,13 @@ def parse_age(text: str) -> timedelta:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = sandbox_target(environ_with_dotenv(), run_id=new_run_id(), sf_auth=args.sf_auth,
-                            min_remaining=args.min_remaining, cleanup=False)
+    target = sandbox_target(
+        environ_with_dotenv(),
+        run_id=new_run_id(),
+        sf_auth=args.sf_auth,
+        min_remaining=args.min_remaining,
+        cleanup=False,
+    )
     with target:
         return _sweep(target, datetime.now(UTC) - args.older_than, dry_run=args.dry_run)
 
@@ -79,6 +89,3 @@ def _report(left: list[Entry]) -> int:
     for entry in left:
         print(f"  {entry.describe()}")
     return 1
-
-
-

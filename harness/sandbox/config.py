@@ -36,8 +36,12 @@ DEFAULT_MIN_REMAINING = 1000
 DEFAULT_LEDGER = Path("reports") / "sandbox-ledger.jsonl"
 # Variables whose values are credentials: never printed, always masked in reports.
 SECRET_VARIABLES = (
-    "TALKQA_SF_PASSWORD", "TALKQA_SF_SECURITY_TOKEN", "TALKQA_SF_SESSION_ID",
-    "TALKQA_SF_CONSUMER_SECRET", "TALKQA_CRM_CLIENT_SECRET", "TALKQA_CRM_REFRESH_TOKEN",
+    "TALKQA_SF_PASSWORD",
+    "TALKQA_SF_SECURITY_TOKEN",
+    "TALKQA_SF_SESSION_ID",
+    "TALKQA_SF_CONSUMER_SECRET",
+    "TALKQA_CRM_CLIENT_SECRET",
+    "TALKQA_CRM_REFRESH_TOKEN",
 )
 
 
@@ -58,12 +62,12 @@ class SandboxConfig:
 
 _LOGIN_VARIABLES = {
     PasswordLogin: "TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD, TALKQA_SF_SECURITY_TOKEN and"
-                   " TALKQA_SF_DOMAIN",
+    " TALKQA_SF_DOMAIN",
     SessionLogin: "TALKQA_SF_INSTANCE_URL and TALKQA_SF_SESSION_ID (a session id expires)",
     JwtLogin: "TALKQA_SF_USERNAME, TALKQA_SF_CONSUMER_KEY, TALKQA_SF_PRIVATE_KEY_FILE and"
-              " TALKQA_SF_DOMAIN",
+    " TALKQA_SF_DOMAIN",
     ClientCredentialsLogin: "TALKQA_SF_CONSUMER_KEY, TALKQA_SF_CONSUMER_SECRET and"
-                            " TALKQA_SF_DOMAIN",
+    " TALKQA_SF_DOMAIN",
 }
 
 
@@ -72,8 +76,9 @@ def login_variables(config: SandboxConfig) -> str:
     return _LOGIN_VARIABLES[type(config.salesforce.login)]
 
 
-def environ_with_dotenv(dotenv: Path | None = None,
-                        environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def environ_with_dotenv(
+    dotenv: Path | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The process environment over a .env file: a variable set in the shell wins."""
     source = os.environ if environ is None else environ
     values = read_dotenv(dotenv or Path(source.get("TALKQA_ENV_FILE") or ".env"))
@@ -230,7 +235,9 @@ def _client_credentials(reader: _Reader) -> SalesforceLogin:
 
 
 _LOGINS: dict[str, Callable[[_Reader], SalesforceLogin]] = {
-    "password": _password, "session": _session, "jwt": _jwt,
+    "password": _password,
+    "session": _session,
+    "jwt": _jwt,
     "client-credentials": _client_credentials,
 }
 

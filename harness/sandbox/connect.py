@@ -23,13 +23,24 @@ MAX_POLL_TIMEOUT = 3600.0  # an hour: longer is a typo, and a failing step would
 RUN_ID_VARIABLE = "TALKQA_RUN_ID"
 
 
-def sandbox_target(env: Mapping[str, str], *, run_id: str, sf_auth: str | None = None,
-                   min_remaining: int | None = None, cleanup: bool = True) -> SandboxTarget:
+def sandbox_target(
+    env: Mapping[str, str],
+    *,
+    run_id: str,
+    sf_auth: str | None = None,
+    min_remaining: int | None = None,
+    cleanup: bool = True,
+) -> SandboxTarget:
     config = load_config(env, sf_auth=sf_auth)
     if min_remaining is not None:
         config = replace(config, min_remaining=min_remaining)
-    return SandboxTarget(config, run_id=run_id, fakes=shared_fakes(env), cleanup=cleanup,
-                         poll_timeout=_poll_timeout(env))
+    return SandboxTarget(
+        config,
+        run_id=run_id,
+        fakes=shared_fakes(env),
+        cleanup=cleanup,
+        poll_timeout=_poll_timeout(env),
+    )
 
 
 def _poll_timeout(env: Mapping[str, str]) -> float:

@@ -1,7 +1,7 @@
 """Errors of sandbox runs that harness.errors does not already have (both stop the run).
 
-    raise ApiBudgetError("Salesforce has 800 daily API requests left; the floor is 1000")
-    raise LeftoverRecordsError("cleanup left 2 records: Contact 003...; run talkqa sweep")
+raise ApiBudgetError("Salesforce has 800 daily API requests left; the floor is 1000")
+raise LeftoverRecordsError("cleanup left 2 records: Contact 003...; run talkqa sweep")
 """
 
 from __future__ import annotations

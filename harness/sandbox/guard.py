@@ -35,7 +35,8 @@ def check_salesforce(client: SalesforceQaClient, allowed_org_ids: frozenset[str]
         raise ProductionGuardError("Salesforce returned no Organization row; refusing to write")
     row = rows[0]
     org = OrgIdentity(
-        org_id=str(row["Id"]), name=str(row.get("Name") or ""),
+        org_id=str(row["Id"]),
+        name=str(row.get("Name") or ""),
         is_sandbox=row.get("IsSandbox") is True,
         organization_type=str(row.get("OrganizationType") or ""),
         allow_listed=str(row["Id"])[:15] in allowed_org_ids,

@@ -43,11 +43,19 @@ class CreateRecorder:
             self._crm_written(str(request.url), response)
         if request.method != "POST" or response.status_code not in (200, 201):
             return
-        for system, type_name, record_id in self._creates(str(request.url), request.body,
-                                                           response):
+        for system, type_name, record_id in self._creates(str(request.url), request.body, response):
             account = self.crm_account if system == "crmoffice" else self.salesforce_org
-            self._add(Entry(self._run_id, system, type_name, record_id, datetime.now(UTC),
-                            account, self._crm_fingerprint(system, response)))
+            self._add(
+                Entry(
+                    self._run_id,
+                    system,
+                    type_name,
+                    record_id,
+                    datetime.now(UTC),
+                    account,
+                    self._crm_fingerprint(system, response),
+                )
+            )
 
     @staticmethod
     def _crm_fingerprint(system: str, response: requests.Response) -> str:
@@ -69,11 +77,13 @@ class CreateRecorder:
         with self._lock:
             known = next((e for e in self.entries if e.key == key), None)
         if known is not None:
-            self._ledger.written(replace(known, fingerprint=self._crm_fingerprint(
-                "crmoffice", response)))
+            self._ledger.written(
+                replace(known, fingerprint=self._crm_fingerprint("crmoffice", response))
+            )
 
-    def _creates(self, url: str, body: Any, response: requests.Response
-                 ) -> list[tuple[str, str, str]]:
+    def _creates(
+        self, url: str, body: Any, response: requests.Response
+    ) -> list[tuple[str, str, str]]:
         parts = urlsplit(url)
         crm = self._crm.fullmatch(f"{parts.scheme}://{parts.netloc}{parts.path}")
         try:

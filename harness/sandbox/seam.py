@@ -66,13 +66,22 @@ class SandboxFakes:
     def __init__(self, *, is_sandbox: bool = True, daily_api_limit: int = 5_000_000) -> None:
         clock = SystemClock()
         self.salesforce = FakeSalesforce(
-            clock, instance_url=INSTANCE_URL, login_hosts=(LOGIN_HOST,), is_sandbox=is_sandbox,
-            org_id=ORG_ID, username=SF_USERNAME, password=SF_PASSWORD, security_token=SF_TOKEN,
+            clock,
+            instance_url=INSTANCE_URL,
+            login_hosts=(LOGIN_HOST,),
+            is_sandbox=is_sandbox,
+            org_id=ORG_ID,
+            username=SF_USERNAME,
+            password=SF_PASSWORD,
+            security_token=SF_TOKEN,
             daily_api_limit=daily_api_limit,
         )
         self.crmoffice = FakeCrmoffice(
-            clock, base_url=CRM_BASE_URL, identity_url=CRM_IDENTITY_URL,
-            client_id=CRM_CLIENT_ID, client_secret=CRM_CLIENT_SECRET,
+            clock,
+            base_url=CRM_BASE_URL,
+            identity_url=CRM_IDENTITY_URL,
+            client_id=CRM_CLIENT_ID,
+            client_secret=CRM_CLIENT_SECRET,
         )
 
     @contextmanager
@@ -90,8 +99,10 @@ def shared_fakes(env: Mapping[str, str]) -> SandboxFakes | None:
     """The process's fakes when the seam is switched on in env; None otherwise (the default)."""
     if env.get(SEAM_VARIABLE) != "1":
         return None
-    key = (env.get(SEAM_PRODUCTION_VARIABLE) != "1",
-           int(env.get(SEAM_REMAINING_VARIABLE) or 5_000_000))
+    key = (
+        env.get(SEAM_PRODUCTION_VARIABLE) != "1",
+        int(env.get(SEAM_REMAINING_VARIABLE) or 5_000_000),
+    )
     if key not in _SHARED:
         _SHARED[key] = SandboxFakes(is_sandbox=key[0], daily_api_limit=key[1])
     return _SHARED[key]

@@ -25,10 +25,16 @@ def sandbox_context(state: Path) -> Iterator[EngineContext]:
     target = sandbox_target(environ_with_dotenv(), run_id=new_run_id(), cleanup=False)
     with target:
         yield EngineContext(
-            target.salesforce_settings(), target.crmoffice_settings(), state,
-            session_factory=target.new_session, clock=target.clock,
+            target.salesforce_settings(),
+            target.crmoffice_settings(),
+            state,
+            session_factory=target.new_session,
+            clock=target.clock,
         )
     made = len(target.recorder.entries)
     if made:
-        print(f"run {target.run_id}: {made} records created, listed in {target.ledger.path};"
-              " `talkqa sweep` removes them", file=sys.stderr)
+        print(
+            f"run {target.run_id}: {made} records created, listed in {target.ledger.path};"
+            " `talkqa sweep` removes them",
+            file=sys.stderr,
+        )

@@ -44,7 +44,8 @@ def _check_invisible_characters(text: str, source: str) -> None:
             if unicodedata.category(char) == "Cf":
                 name = unicodedata.name(char, "a format character")
                 raise located_error(
-                    source, number,
+                    source,
+                    number,
                     f"column {column} holds an invisible character (U+{ord(char):04X} {name});"
                     " expected plain text: delete it and save the document again",
                 )

@@ -73,8 +73,9 @@ def with_field_facts(spec: DataflowSpec, contracts: Contracts) -> DataflowSpec:
         describe = _load(contracts.describe_dir / f"{flow.source_object}.json", json.loads)
         fields = {f["name"]: f for f in describe["fields"] if isinstance(f, dict)}
         target = schemas[singular(flow.target_type)].get("properties", {})
-        rows = tuple(_facts(m, fields[m.source_property], target[m.target_property])
-                     for m in flow.properties)
+        rows = tuple(
+            _facts(m, fields[m.source_property], target[m.target_property]) for m in flow.properties
+        )
         flows.append(replace(flow, properties=rows))
     return replace(spec, flows=tuple(flows))
 

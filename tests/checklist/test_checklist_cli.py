@@ -182,8 +182,9 @@ def test_generate_with_a_folder_where_a_file_goes_changes_nothing(tmp_path: Path
     blocked.mkdir()
     code, _, err = run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
     assert code == 2 and "is a folder" in err and "nothing was changed" in err
-    after = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")
-             if p.is_file()}
+    after = {
+        p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature") if p.is_file()
+    }
     assert after == {k: v for k, v in before.items() if k != blocked.name}
     assert not list((out / "generated").glob(".*.tmp"))
 

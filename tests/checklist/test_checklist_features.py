@@ -90,8 +90,12 @@ def test_every_tag_is_declared_as_a_marker() -> None:
 
 def test_every_story_is_an_item_of_the_one_table() -> None:
     spec = load_spec(DOCUMENT)
-    stories = {t.removeprefix("story-") for _, _, tags in all_tags() for t in tags
-               if t.startswith("story-")}
+    stories = {
+        t.removeprefix("story-")
+        for _, _, tags in all_tags()
+        for t in tags
+        if t.startswith("story-")
+    }
     assert stories - set(items_for(spec.flows)) == set()
 
 
@@ -121,8 +125,11 @@ def test_property_outlines_have_two_examples_per_document_row() -> None:
     mappings = spec.flows[2].properties
     rows = [(m.source_property, m.target_property, m.target_data_type) for m in mappings]
     [feature] = get_features([str(GENERATED / "salesforce_contact_to_crmoffice_contacts.feature")])
-    outlines = [s for s in feature.scenarios.values()
-                if {"story-property-to-crmoffice", "story-property-to-salesforce"} & s.tags]
+    outlines = [
+        s
+        for s in feature.scenarios.values()
+        if {"story-property-to-crmoffice", "story-property-to-salesforce"} & s.tags
+    ]
     assert len(outlines) == 2
     for outline in outlines:
         [examples] = outline.examples
@@ -133,7 +140,7 @@ def test_property_outlines_have_two_examples_per_document_row() -> None:
             "value",
         ]
         assert [tuple(row[:3]) for row in examples.examples] == rows + rows
-        longest = [row[3] for row in examples.examples[len(rows):]]
+        longest = [row[3] for row in examples.examples[len(rows) :]]
         assert [len(value) for value in longest] == [m.max_length for m in mappings]
         assert longest == [value.strip() for value in longest]  # no edge a system could trim
 

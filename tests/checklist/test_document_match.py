@@ -17,12 +17,28 @@ from checklist_helpers import DOCUMENT, REPO
 
 def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path: Path) -> None:
     fewer = tmp_path / "fewer.rst"
-    fewer.write_text(DOCUMENT.read_text("utf-8").replace(
-        '   * - MobilePhone\n     - mobilePhone\n     - "string"\n', ""), "utf-8")
+    fewer.write_text(
+        DOCUMENT.read_text("utf-8").replace(
+            '   * - MobilePhone\n     - mobilePhone\n     - "string"\n', ""
+        ),
+        "utf-8",
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist",
-         f"--document={fewer}"],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            "-p",
+            "no:xdist",
+            f"--document={fewer}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 4, done.stdout[-2000:]  # pytest's usage error: nothing ran
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR:")]

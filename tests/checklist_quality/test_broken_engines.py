@@ -37,9 +37,21 @@ def assert_red_as_the_table_says(engine: str, results: list[Result]) -> None:
 
 def run_checklist(engine: str, results: Path, *workers: str) -> list[Result]:
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features/", "-q", *(workers or ("-p", "no:xdist")),
-         f"--sync-engine={engine}", f"--alluredir={results}"],
-        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            *(workers or ("-p", "no:xdist")),
+            f"--sync-engine={engine}",
+            f"--alluredir={results}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode in (0, 1), f"the checklist could not run:\n{done.stdout[-3000:]}"
     found = read_results(results)
@@ -78,8 +90,10 @@ def test_swapped_phone_mapping_fails_exactly_the_phone_rows(tmp_path: Path) -> N
     # Every red item is about a phone: its row is a phone's, or (a new record with one property
     # empty) it checks that every other property arrived, the phones among them.
     for result in failed:
-        assert (result.parameters.get("Salesforce property") in PHONES
-                or story_of(result) == "created-with-empty"), (story_of(result), result.parameters)
+        assert (
+            result.parameters.get("Salesforce property") in PHONES
+            or story_of(result) == "created-with-empty"
+        ), (story_of(result), result.parameters)
     directions = [r for r in failed if story_of(r).startswith("property-to-")]
     assert len(directions) == 8  # each phone, each direction, a typical and a longest value
     for prop in ("FirstName", "LastName"):
@@ -127,11 +141,13 @@ def forgetful_results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
 # Everything else in the checklist must stay green.
 DEFECT_CLASSES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
     "empty_is_no_change": (
-        {"cleared-to-crmoffice": 6, "cleared-to-salesforce": 6, "cleared-required-field": 2}, {}
+        {"cleared-to-crmoffice": 6, "cleared-to-salesforce": 6, "cleared-required-field": 2},
+        {},
     ),
     "strict_empty": ({"empty-no-flip-flop": 3}, {"system": "Crmoffice", "empty": '""'}),
     "blank_overwrites": (
-        {"empty-never-overwrites-crmoffice": 3, "empty-never-overwrites-salesforce": 3}, {}
+        {"empty-never-overwrites-crmoffice": 3, "empty-never-overwrites-salesforce": 3},
+        {},
     ),
     "watermark_at_cycle_end": ({"edit-during-cycle": 2}, {}),
     "batch_all_or_none": ({"rejected-record-in-batch": 2}, {}),
@@ -165,9 +181,23 @@ def test_a_partial_run_leaves_no_item_without_a_result(tmp_path: Path) -> None:
     Each deselected scenario now has a skipped result naming why, so the landing page counts it
     and the gate says what did not run."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist", "-m", "critical",
-         f"--alluredir={tmp_path}"],
-        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-m",
+            "critical",
+            f"--alluredir={tmp_path}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:]
     results = read_results(tmp_path)
@@ -176,6 +206,7 @@ def test_a_partial_run_leaves_no_item_without_a_result(tmp_path: Path) -> None:
     skipped = [r for r in results if r.status == "skipped"]
     assert skipped and all('deselected by -m "critical"' in r.message for r in skipped)
     assert all("critical" not in r.tags for r in skipped)
-    summary = build_summary(load_spec(REPO / "fixtures/dataflows/salesforce-to-crmoffice.rst"),
-                            results)
+    summary = build_summary(
+        load_spec(REPO / "fixtures/dataflows/salesforce-to-crmoffice.rst"), results
+    )
     assert any("did not run" in problem for problem in gate(summary))

@@ -74,8 +74,7 @@ def test_forgetful_links_duplicates_an_edited_record(rig: Rig) -> None:
 
 
 def _linked_memory(rig: Rig, merge_rule: MergeRule | None = None) -> tuple[TalkEngine, str, str]:
-    engine = create_engine(rig.context, salesforce=rig.sf, crmoffice=rig.crm,
-                           merge_rule=merge_rule)
+    engine = create_engine(rig.context, salesforce=rig.sf, crmoffice=rig.crm, merge_rule=merge_rule)
     assert isinstance(engine, TalkEngine)
     rig.engines.append(engine)
     sf_id = rig.sf.insert("Contact", ADA)
@@ -85,8 +84,9 @@ def _linked_memory(rig: Rig, merge_rule: MergeRule | None = None) -> tuple[TalkE
 
 
 @pytest.mark.parametrize(("rule", "first_name"), [(None, None), (_empties_unchanged, "Ada")])
-def test_empty_is_no_change_keeps_a_cleared_value(rig: Rig, rule: MergeRule | None,
-                                                  first_name: str | None) -> None:
+def test_empty_is_no_change_keeps_a_cleared_value(
+    rig: Rig, rule: MergeRule | None, first_name: str | None
+) -> None:
     engine, sf_id, crm_id = _linked_memory(rig, rule)
     rig.crm.ui_edit("contacts", crm_id, {"givenName": ""})
     engine.run_cycle()
@@ -109,7 +109,8 @@ def test_blank_overwrites_clears_a_value_set_on_the_other_side() -> None:
     crmoffice = Side({"FirstName": None, "LastName": "M"}, T1)
     assert decide(base, salesforce, crmoffice).merged == {"FirstName": "Ada", "LastName": "M"}
     assert _latest_blanks_win(base, salesforce, crmoffice).merged == {
-        "FirstName": None, "LastName": "M"
+        "FirstName": None,
+        "LastName": "M",
     }
 
 
@@ -119,8 +120,7 @@ def _world_engine(w: WorldRig, factory: Callable[[EngineContext], SyncEngine]) -
     return engine
 
 
-@pytest.mark.parametrize(("factory", "winner"),
-                         [(create_engine, "Crm"), (second_precision, "Sf")])
+@pytest.mark.parametrize(("factory", "winner"), [(create_engine, "Crm"), (second_precision, "Sf")])
 def test_second_precision_ties_edits_650_ms_apart(
     tmp_path: Path, factory: Callable[[EngineContext], SyncEngine], winner: str
 ) -> None:
@@ -131,15 +131,15 @@ def test_second_precision_ties_edits_650_ms_apart(
         crm_id = w.crm.records("contacts")[0]["id"]
         at = w.clock.advance(seconds=30).replace(microsecond=0)
         w.sf.ui_edit("Contact", sf_id, {"FirstName": "Sf"}, at=at + timedelta(milliseconds=250))
-        w.crm.ui_edit("contacts", crm_id, {"givenName": "Crm"},
-                      at=at + timedelta(milliseconds=900))
+        w.crm.ui_edit("contacts", crm_id, {"givenName": "Crm"}, at=at + timedelta(milliseconds=900))
         w.clock.advance(seconds=5)
         engine.run_cycle()
         assert w.sf.get("Contact", sf_id)["FirstName"] == winner
 
 
-@pytest.mark.parametrize(("factory", "later_than_start"),
-                         [(create_engine, False), (watermark_at_cycle_end, True)])
+@pytest.mark.parametrize(
+    ("factory", "later_than_start"), [(create_engine, False), (watermark_at_cycle_end, True)]
+)
 def test_watermark_at_cycle_end_saves_the_end_time(
     tmp_path: Path, factory: Callable[[EngineContext], SyncEngine], later_than_start: bool
 ) -> None:

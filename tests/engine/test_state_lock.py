@@ -33,7 +33,9 @@ with StateLock(Path(sys.argv[1])).held():
 def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Rig) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
     try:
@@ -57,7 +59,9 @@ def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Ri
 def test_a_killed_holder_leaves_no_stale_lock(rig: Rig) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

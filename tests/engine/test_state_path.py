@@ -38,16 +38,20 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     assert f"does not exist ({tmp_path / 'nope'})" in refusal(tmp_path / "nope" / "state.sqlite")
 
 
-@pytest.mark.parametrize(("sqlite_says", "expected"), [
-    ("database or disk is full", "the disk is full"),
-    ("attempt to write a readonly database", "check the file's and its folder's permissions"),
-    ("unable to open database file", "check the file's and its folder's permissions"),
-])
+@pytest.mark.parametrize(
+    ("sqlite_says", "expected"),
+    [
+        ("database or disk is full", "the disk is full"),
+        ("attempt to write a readonly database", "check the file's and its folder's permissions"),
+        ("unable to open database file", "check the file's and its folder's permissions"),
+    ],
+)
 def test_what_sqlite_refuses_is_said_plainly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_says: str, expected: str
 ) -> None:
     """As root here, a read-only folder or a full disk cannot be made for real; SQLite's own
     errors for them are raised at connect instead."""
+
     def refuse(*args: object, **kwargs: object) -> sqlite3.Connection:
         raise sqlite3.OperationalError(sqlite_says)
 
@@ -73,9 +77,15 @@ def test_engines_creating_one_new_state_file_at_once_all_succeed(tmp_path: Path)
     for attempt in range(10):
         path = tmp_path / f"state-{attempt}.sqlite"
         start = time.time() + 1.0
-        racers = [subprocess.Popen([sys.executable, "-c", RACER, str(path), str(start)],
-                                   cwd=REPO, stderr=subprocess.PIPE, text=True)
-                  for _ in range(4)]
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(path), str(start)],
+                cwd=REPO,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
         for racer in racers:
             _, err = racer.communicate(timeout=60)
             if racer.returncode:

@@ -1,7 +1,7 @@
 """FakeCrmoffice through its HTTP API (responses + mount), against the contract's promises.
 
-    .venv/bin/pytest tests/fakes -q -k crmoffice
-    # fixtures here are crm_*-named so they never clash with the Salesforce fake's tests
+.venv/bin/pytest tests/fakes -q -k crmoffice
+# fixtures here are crm_*-named so they never clash with the Salesforce fake's tests
 """
 
 from __future__ import annotations
@@ -53,8 +53,12 @@ class CrmApi:
 
 
 def token_form(**overrides: str) -> dict[str, str]:
-    form = {"grant_type": "client_credentials", "client_id": "talkqa", "client_secret": SECRET,
-            "scope": "crmoffice offline_access"}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "talkqa",
+        "client_secret": SECRET,
+        "scope": "crmoffice offline_access",
+    }
     form.update(overrides)
     return form
 
@@ -111,9 +115,16 @@ def test_refresh_token_works_after_expire_tokens(crm: FakeCrmoffice, crm_api: Cr
     refused = crm_api.call("GET", "/contacts")
     assert refused.status_code == 401
     assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
-    renewed = crm_api.session.post(TOKEN_URL, timeout=5, data={
-        "grant_type": "refresh_token", "refresh_token": first["refresh_token"],
-        "client_id": "talkqa", "client_secret": SECRET})
+    renewed = crm_api.session.post(
+        TOKEN_URL,
+        timeout=5,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": "talkqa",
+            "client_secret": SECRET,
+        },
+    )
     assert renewed.status_code == 200
     crm_api.token = renewed.json()["access_token"]
     assert crm_api.call("GET", "/contacts").status_code == 200
@@ -129,8 +140,9 @@ def test_access_token_expires_after_its_ttl(crm_clock: FakeClock, crm_api: CrmAp
 
 
 def test_client_secret_in_basic_auth_is_accepted(crm_session: requests.Session) -> None:
-    answer = crm_session.post(TOKEN_URL, auth=("talkqa", SECRET), timeout=5,
-                              data={"grant_type": "client_credentials"})
+    answer = crm_session.post(
+        TOKEN_URL, auth=("talkqa", SECRET), timeout=5, data={"grant_type": "client_credentials"}
+    )
     assert answer.status_code == 200
 
 
@@ -180,15 +192,22 @@ def test_contact_lifecycle(crm_clock: FakeClock, crm_api: CrmApi) -> None:
     assert created.status_code == 201
     contact = created.json()
     assert created.headers["Location"] == f"{API}/contacts/{contact['id']}"
-    assert contact == {"id": 100001, "givenName": "Ada", "familyName": "Lovelace",
-                       "mobilePhone": None, "directPhone": None,
-                       "createdAt": contact["createdAt"], "updatedAt": contact["createdAt"],
-                       "deletedAt": None}
+    assert contact == {
+        "id": 100001,
+        "givenName": "Ada",
+        "familyName": "Lovelace",
+        "mobilePhone": None,
+        "directPhone": None,
+        "createdAt": contact["createdAt"],
+        "updatedAt": contact["createdAt"],
+        "deletedAt": None,
+    }
     assert crm_api.call("GET", "/contacts/100001").json() == contact
 
     crm_clock.advance(seconds=10)
-    patched = crm_api.call("PATCH", "/contacts/100001", json={"mobilePhone": "+47 400 00 000",
-                                                              "familyName": None})
+    patched = crm_api.call(
+        "PATCH", "/contacts/100001", json={"mobilePhone": "+47 400 00 000", "familyName": None}
+    )
     assert patched.status_code == 200
     assert patched.json()["mobilePhone"] == "+47 400 00 000"
     assert patched.json()["familyName"] is None
@@ -206,9 +225,12 @@ def test_patch_without_a_change_keeps_updated_at(crm_clock: FakeClock, crm_api: 
     crm_clock.advance(seconds=60)
     same = crm_api.call("PATCH", f"/contacts/{contact['id']}", json={"givenName": "Ada"})
     assert same.json()["updatedAt"] == contact["updatedAt"]
-    merge = crm_api.call("PATCH", f"/contacts/{contact['id']}",
-                         data=json.dumps({"givenName": "Grace"}),
-                         headers={"Content-Type": "application/merge-patch+json"})
+    merge = crm_api.call(
+        "PATCH",
+        f"/contacts/{contact['id']}",
+        data=json.dumps({"givenName": "Grace"}),
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
     assert merge.status_code == 200
     assert merge.json()["givenName"] == "Grace"
     assert merge.json()["updatedAt"].startswith("2026-01-05T09:01:00.")
@@ -250,9 +272,15 @@ def test_ui_changes_are_not_api_calls_but_validate_like_the_api(crm: FakeCrmoffi
     record_id = crm.insert("contacts", {"givenName": "Ada"}, at=T0)
     crm.ui_edit("contacts", record_id, {"directPhone": "22 00 00 00"}, at=T0 + timedelta(hours=1))
     assert crm.get("contacts", record_id) == {
-        "id": record_id, "givenName": "Ada", "familyName": None, "mobilePhone": None,
-        "directPhone": "22 00 00 00", "createdAt": "2026-01-05T09:00:00.000Z",
-        "updatedAt": "2026-01-05T10:00:00.000Z", "deletedAt": None}
+        "id": record_id,
+        "givenName": "Ada",
+        "familyName": None,
+        "mobilePhone": None,
+        "directPhone": "22 00 00 00",
+        "createdAt": "2026-01-05T09:00:00.000Z",
+        "updatedAt": "2026-01-05T10:00:00.000Z",
+        "deletedAt": None,
+    }
     crm.ui_delete("contacts", record_id, at=T0 + timedelta(hours=2))
     assert crm.get("contacts", record_id) is None
     deleted = crm.get("contacts", record_id, include_deleted=True)
@@ -274,8 +302,10 @@ def test_ui_changes_are_not_api_calls_but_validate_like_the_api(crm: FakeCrmoffi
 
 def test_paging_2500_records_by_limit_and_cursor(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
     # Runs of seven records share one millisecond, so ties are broken by id across pages.
-    ids = [crm.insert("contacts", {"givenName": f"n{i}"}, at=T0 + timedelta(milliseconds=i // 7))
-           for i in range(2500)]
+    ids = [
+        crm.insert("contacts", {"givenName": f"n{i}"}, at=T0 + timedelta(milliseconds=i // 7))
+        for i in range(2500)
+    ]
     for limit, pages in ((1000, 3), (100, 25), (7, 358)):
         mark = crm.calls.mark()
         rows = crm_api.items("/contacts", limit=limit)
@@ -295,16 +325,19 @@ def test_list_order_is_updated_at_then_id(crm: FakeCrmoffice, crm_api: CrmApi) -
 def test_updated_since_is_inclusive(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
     stamps = [T0 + timedelta(seconds=s) for s in (0, 1, 2)]
     ids = [crm.insert("contacts", {}, at=at) for at in stamps]
-    assert [r["id"] for r in crm_api.items("/contacts", updatedSince="2026-01-05T09:00:01.000Z")] \
-        == ids[1:]
+    assert [
+        r["id"] for r in crm_api.items("/contacts", updatedSince="2026-01-05T09:00:01.000Z")
+    ] == ids[1:]
     # the same instant written with an offset and without milliseconds
-    assert [r["id"] for r in crm_api.items("/contacts", updatedSince="2026-01-05T10:00:01+01:00")] \
-        == ids[1:]
+    assert [
+        r["id"] for r in crm_api.items("/contacts", updatedSince="2026-01-05T10:00:01+01:00")
+    ] == ids[1:]
     assert crm_api.items("/contacts", updatedSince="2026-01-05T09:00:02.001Z") == []
 
 
-def test_edits_during_paging_never_skip_a_row(crm: FakeCrmoffice, crm_api: CrmApi,
-                                              crm_clock: FakeClock) -> None:
+def test_edits_during_paging_never_skip_a_row(
+    crm: FakeCrmoffice, crm_api: CrmApi, crm_clock: FakeClock
+) -> None:
     ids = [crm.insert("contacts", {}, at=T0 + timedelta(milliseconds=i)) for i in range(250)]
     crm_clock.set(T0 + timedelta(minutes=5))
     first = crm_api.call("GET", "/contacts", params={"limit": 100}).json()
@@ -334,8 +367,9 @@ def test_include_deleted_lists_deleted_rows_with_deleted_at(
     rows = crm_api.items("/companies", includeDeleted="true")
     assert [(r["id"], r["deletedAt"] is not None) for r in rows] == [(keep, False), (drop, True)]
     since = rows[-1]["deletedAt"]
-    assert [r["id"] for r in crm_api.items("/companies", includeDeleted="true",
-                                           updatedSince=since)] == [drop]
+    assert [
+        r["id"] for r in crm_api.items("/companies", includeDeleted="true", updatedSince=since)
+    ] == [drop]
     assert crm_api.items("/companies", includeDeleted="false", updatedSince=since) == []
 
 
@@ -345,8 +379,12 @@ def test_include_deleted_lists_deleted_rows_with_deleted_at(
 def test_idempotency_key_replays_the_first_create(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
     key = {"Idempotency-Key": "insert-salesforce-contact:003000000000001AAA"}
     first = crm_api.call("POST", "/contacts", json={"givenName": "Ada"}, headers=key)
-    again = crm_api.call("POST", "/contacts", data='{ "givenName" : "Ada" }',
-                         headers={**key, "Content-Type": "application/json"})
+    again = crm_api.call(
+        "POST",
+        "/contacts",
+        data='{ "givenName" : "Ada" }',
+        headers={**key, "Content-Type": "application/json"},
+    )
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert again.headers["Location"] == first.headers["Location"]
@@ -375,8 +413,11 @@ def test_idempotency_key_with_another_body_conflicts(crm: FakeCrmoffice, crm_api
     clash = crm_api.call("POST", "/contacts", json={"givenName": "Grace"}, headers=key)
     assert clash.status_code == 409
     assert problem_of(clash) == {
-        "type": "urn:crmoffice:problem:idempotency-conflict", "title": "Conflict", "status": 409,
-        "detail": "Idempotency-Key 'k-1' was already used with a different body"}
+        "type": "urn:crmoffice:problem:idempotency-conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "Idempotency-Key 'k-1' was already used with a different body",
+    }
     assert len(crm.records("contacts")) == 1
 
 
@@ -387,39 +428,88 @@ def test_idempotency_key_expires_after_24_hours(
     crm_api.call("POST", "/contacts", json={}, headers=key)
     crm_clock.advance(hours=23, minutes=59)
     crm_api.token = crm_api.session.post(TOKEN_URL, data=token_form(), timeout=5).json()[
-        "access_token"]
-    assert crm_api.call("POST", "/contacts", json={}, headers=key).headers.get(
-        "Idempotent-Replayed") == "true"
+        "access_token"
+    ]
+    assert (
+        crm_api.call("POST", "/contacts", json={}, headers=key).headers.get("Idempotent-Replayed")
+        == "true"
+    )
     crm_clock.advance(minutes=2)
-    assert "Idempotent-Replayed" not in crm_api.call("POST", "/contacts", json={},
-                                                    headers=key).headers
+    assert (
+        "Idempotent-Replayed" not in crm_api.call("POST", "/contacts", json={}, headers=key).headers
+    )
     assert len(crm.records("contacts")) == 2
 
 
 # --- validation -------------------------------------------------------------------------------
 
 BODY_ERRORS = [
-    ("/contacts", {"givenName": "x" * 101}, "givenName", "maxLength",
-     "givenName is 101 characters; at most 100 allowed"),
-    ("/contacts", {"familyName": "x" * 101}, "familyName", "maxLength",
-     "familyName is 101 characters; at most 100 allowed"),
-    ("/contacts", {"mobilePhone": "1" * 41}, "mobilePhone", "maxLength",
-     "mobilePhone is 41 characters; at most 40 allowed"),
-    ("/contacts", {"directPhone": "1" * 41}, "directPhone", "maxLength",
-     "directPhone is 41 characters; at most 40 allowed"),
-    ("/companies", {"name": "x" * 256}, "name", "maxLength",
-     "name is 256 characters; at most 255 allowed"),
-    ("/contacts", {"givenName": 5}, "givenName", "type",
-     "givenName must be a string or null; got integer"),
-    ("/contacts", {"directPhone": True}, "directPhone", "type",
-     "directPhone must be a string or null; got boolean"),
+    (
+        "/contacts",
+        {"givenName": "x" * 101},
+        "givenName",
+        "maxLength",
+        "givenName is 101 characters; at most 100 allowed",
+    ),
+    (
+        "/contacts",
+        {"familyName": "x" * 101},
+        "familyName",
+        "maxLength",
+        "familyName is 101 characters; at most 100 allowed",
+    ),
+    (
+        "/contacts",
+        {"mobilePhone": "1" * 41},
+        "mobilePhone",
+        "maxLength",
+        "mobilePhone is 41 characters; at most 40 allowed",
+    ),
+    (
+        "/contacts",
+        {"directPhone": "1" * 41},
+        "directPhone",
+        "maxLength",
+        "directPhone is 41 characters; at most 40 allowed",
+    ),
+    (
+        "/companies",
+        {"name": "x" * 256},
+        "name",
+        "maxLength",
+        "name is 256 characters; at most 255 allowed",
+    ),
+    (
+        "/contacts",
+        {"givenName": 5},
+        "givenName",
+        "type",
+        "givenName must be a string or null; got integer",
+    ),
+    (
+        "/contacts",
+        {"directPhone": True},
+        "directPhone",
+        "type",
+        "directPhone must be a string or null; got boolean",
+    ),
     ("/companies", {"name": ["Acme"]}, "name", "type", "name must be a string or null; got array"),
-    ("/contacts", {"FirstName": "Ada"}, "FirstName", "unknownField",
-     "unknown field 'FirstName'; known: directPhone, familyName, givenName, mobilePhone"),
+    (
+        "/contacts",
+        {"FirstName": "Ada"},
+        "FirstName",
+        "unknownField",
+        "unknown field 'FirstName'; known: directPhone, familyName, givenName, mobilePhone",
+    ),
     ("/companies", {"email": "a@b"}, "email", "unknownField", "unknown field 'email'; known: name"),
     ("/contacts", {"id": 1}, "id", "readOnly", "id is read-only"),
-    ("/contacts", {"createdAt": "2026-01-01T00:00:00.000Z"}, "createdAt", "readOnly",
-     "createdAt is read-only"),
+    (
+        "/contacts",
+        {"createdAt": "2026-01-01T00:00:00.000Z"},
+        "createdAt",
+        "readOnly",
+        "createdAt is read-only",
+    ),
     ("/companies", {"updatedAt": None}, "updatedAt", "readOnly", "updatedAt is read-only"),
     ("/companies", {"deletedAt": None}, "deletedAt", "readOnly", "deletedAt is read-only"),
     ("/contacts", ["givenName"], "body", "type", "body must be a JSON object; got array"),
@@ -430,16 +520,26 @@ BODY_ERRORS = [
 @pytest.mark.parametrize(("path", "body", "field", "code", "message"), BODY_ERRORS)
 @pytest.mark.parametrize("method", ["POST", "PATCH"])
 def test_body_validation_names_the_field(
-    crm: FakeCrmoffice, crm_api: CrmApi, method: str, path: str, body: Any, field: str,
-    code: str, message: str,
+    crm: FakeCrmoffice,
+    crm_api: CrmApi,
+    method: str,
+    path: str,
+    body: Any,
+    field: str,
+    code: str,
+    message: str,
 ) -> None:
     record_id = crm.insert(path.strip("/"), {})
     target = path if method == "POST" else f"{path}/{record_id}"
     answer = crm_api.call(method, target, json=body)
     assert answer.status_code == 400
     assert problem_of(answer) == {
-        "type": "urn:crmoffice:problem:validation", "title": "Validation failed", "status": 400,
-        "detail": message, "errors": [{"field": field, "code": code, "message": message}]}
+        "type": "urn:crmoffice:problem:validation",
+        "title": "Validation failed",
+        "status": 400,
+        "detail": message,
+        "errors": [{"field": field, "code": code, "message": message}],
+    }
     assert len(crm.records(path.strip("/"))) == 1  # nothing created
 
 
@@ -447,66 +547,107 @@ def test_body_validation_names_the_field(
     ("raw", "message"),
     [
         (b"not json", "body is not valid JSON: Expecting value (line 1 column 1)"),
-        (b'{"givenName": "Ada",}',
-         "body is not valid JSON: Expecting property name enclosed in double quotes "
-         "(line 1 column 21)"),
+        (
+            b'{"givenName": "Ada",}',
+            "body is not valid JSON: Expecting property name enclosed in double quotes "
+            "(line 1 column 21)",
+        ),
         (b"\xff\xfe", "body is not valid JSON: not UTF-8"),
         (b"", "body is empty; send a JSON object"),
         (b"[" * 100_000, "body is not valid JSON: nested too deeply"),
     ],
 )
 def test_a_body_that_is_not_json_is_invalid_json(crm_api: CrmApi, raw: bytes, message: str) -> None:
-    answer = crm_api.call("POST", "/contacts", data=raw,
-                          headers={"Content-Type": "application/json"})
+    answer = crm_api.call(
+        "POST", "/contacts", data=raw, headers={"Content-Type": "application/json"}
+    )
     assert problem_of(answer)["errors"] == [
-        {"field": "body", "code": "invalidJson", "message": message}]
+        {"field": "body", "code": "invalidJson", "message": message}
+    ]
 
 
 def test_several_problems_are_all_listed(crm_api: CrmApi) -> None:
     answer = crm_api.call("POST", "/contacts", json={"id": 3, "givenName": 1, "x": None})
     assert [(e["field"], e["code"]) for e in problem_of(answer)["errors"]] == [
-        ("id", "readOnly"), ("givenName", "type"), ("x", "unknownField")]
+        ("id", "readOnly"),
+        ("givenName", "type"),
+        ("x", "unknownField"),
+    ]
 
 
 def test_wrong_content_type_is_415(crm_api: CrmApi) -> None:
-    answer = crm_api.call("POST", "/contacts", data="givenName=Ada",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = crm_api.call(
+        "POST",
+        "/contacts",
+        data="givenName=Ada",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status_code == 415
-    assert problem_of(answer)["detail"] == ("Content-Type 'application/x-www-form-urlencoded' is "
-                                            "not accepted; send application/json")
-    merge_on_post = crm_api.call("POST", "/contacts", data="{}",
-                                 headers={"Content-Type": "application/merge-patch+json"})
+    assert problem_of(answer)["detail"] == (
+        "Content-Type 'application/x-www-form-urlencoded' is not accepted; send application/json"
+    )
+    merge_on_post = crm_api.call(
+        "POST", "/contacts", data="{}", headers={"Content-Type": "application/merge-patch+json"}
+    )
     assert merge_on_post.status_code == 415
 
 
 def test_idempotency_key_longer_than_255_is_refused(crm_api: CrmApi) -> None:
     answer = crm_api.call("POST", "/contacts", json={}, headers={"Idempotency-Key": "k" * 256})
-    assert problem_of(answer)["errors"] == [{
-        "field": "Idempotency-Key", "code": "maxLength",
-        "message": "Idempotency-Key is 256 characters; 1 to 255 allowed"}]
+    assert problem_of(answer)["errors"] == [
+        {
+            "field": "Idempotency-Key",
+            "code": "maxLength",
+            "message": "Idempotency-Key is 256 characters; 1 to 255 allowed",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     ("params", "field", "code", "message"),
     [
         ({"limit": "0"}, "limit", "range", "limit must be an integer from 1 to 1000; got '0'"),
-        ({"limit": "1001"}, "limit", "range",
-         "limit must be an integer from 1 to 1000; got '1001'"),
+        (
+            {"limit": "1001"},
+            "limit",
+            "range",
+            "limit must be an integer from 1 to 1000; got '1001'",
+        ),
         ({"limit": "ten"}, "limit", "type", "limit must be an integer from 1 to 1000; got 'ten'"),
         ({"limit": "-1"}, "limit", "type", "limit must be an integer from 1 to 1000; got '-1'"),
-        ({"updatedSince": "yesterday"}, "updatedSince", "format",
-         "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
-         "got 'yesterday'"),
-        ({"updatedSince": "2026-01-05T09:00:00"}, "updatedSince", "format",  # no offset
-         "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
-         "got '2026-01-05T09:00:00'"),
-        ({"updatedSince": "2026-02-30T09:00:00Z"}, "updatedSince", "format",
-         "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
-         "got '2026-02-30T09:00:00Z'"),
-        ({"cursor": "bogus"}, "cursor", "invalidCursor",
-         "cursor 'bogus' was not issued by this API; pass nextCursor unchanged"),
-        ({"includeDeleted": "yes"}, "includeDeleted", "type",
-         "includeDeleted must be true or false; got 'yes'"),
+        (
+            {"updatedSince": "yesterday"},
+            "updatedSince",
+            "format",
+            "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
+            "got 'yesterday'",
+        ),
+        (
+            {"updatedSince": "2026-01-05T09:00:00"},
+            "updatedSince",
+            "format",  # no offset
+            "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
+            "got '2026-01-05T09:00:00'",
+        ),
+        (
+            {"updatedSince": "2026-02-30T09:00:00Z"},
+            "updatedSince",
+            "format",
+            "updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
+            "got '2026-02-30T09:00:00Z'",
+        ),
+        (
+            {"cursor": "bogus"},
+            "cursor",
+            "invalidCursor",
+            "cursor 'bogus' was not issued by this API; pass nextCursor unchanged",
+        ),
+        (
+            {"includeDeleted": "yes"},
+            "includeDeleted",
+            "type",
+            "includeDeleted must be true or false; got 'yes'",
+        ),
     ],
 )
 def test_bad_query_parameters_are_named(
@@ -540,8 +681,10 @@ def test_unavailable_answers_503(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "error"),
-    [(FaultKind.TIMEOUT, requests.exceptions.ReadTimeout),
-     (FaultKind.RESET, requests.exceptions.ConnectionError)],
+    [
+        (FaultKind.TIMEOUT, requests.exceptions.ReadTimeout),
+        (FaultKind.RESET, requests.exceptions.ConnectionError),
+    ],
 )
 def test_transport_faults_create_nothing(
     crm: FakeCrmoffice, crm_api: CrmApi, kind: FaultKind, error: type[Exception]
@@ -561,7 +704,8 @@ def test_session_expired_revokes_that_token(crm: FakeCrmoffice, crm_api: CrmApi)
     assert 'error="invalid_token"' in expired.headers["WWW-Authenticate"]
     assert crm_api.call("GET", "/contacts").status_code == 401  # the token stays dead
     crm_api.token = crm_api.session.post(TOKEN_URL, data=token_form(), timeout=5).json()[
-        "access_token"]
+        "access_token"
+    ]
     assert crm_api.call("GET", f"/contacts/{record_id}").status_code == 200
 
 
@@ -570,19 +714,28 @@ def test_row_locked_is_a_transient_409_on_writes(crm: FakeCrmoffice, crm_api: Cr
     crm.faults.inject("contacts.*", FaultKind.ROW_LOCKED, times=2)
     locked = crm_api.call("PATCH", f"/contacts/{record_id}", json={"givenName": "Grace"})
     assert locked.status_code == 409
-    assert problem_of(locked) == {"type": "urn:crmoffice:problem:locked", "title": "Conflict",
-                                  "status": 409, "detail": "record is locked"}
+    assert problem_of(locked) == {
+        "type": "urn:crmoffice:problem:locked",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "record is locked",
+    }
     assert crm_api.call("GET", "/contacts").status_code == 503  # a read meets it as unavailable
     assert crm.get("contacts", record_id) == crm_api.call("GET", f"/contacts/{record_id}").json()
     assert crm_api.call("GET", f"/contacts/{record_id}").json()["givenName"] == "Ada"
 
 
 def test_record_failure_is_a_400_and_creates_nothing(crm: FakeCrmoffice, crm_api: CrmApi) -> None:
-    crm.faults.inject("contacts.create", FaultKind.RECORD_FAILURE, error_code="maxLength",
-                      message="givenName is too long for the target")
+    crm.faults.inject(
+        "contacts.create",
+        FaultKind.RECORD_FAILURE,
+        error_code="maxLength",
+        message="givenName is too long for the target",
+    )
     answer = crm_api.call("POST", "/contacts", json={"givenName": "Ada"})
     assert problem_of(answer)["errors"] == [
-        {"field": "body", "code": "maxLength", "message": "givenName is too long for the target"}]
+        {"field": "body", "code": "maxLength", "message": "givenName is too long for the target"}
+    ]
     assert crm.records("contacts") == []
 
 
@@ -610,9 +763,15 @@ def test_every_route_is_counted_by_name_and_kind(crm: FakeCrmoffice, crm_api: Cr
     crm.insert("contacts", {})  # the UI is not the API
     assert crm.calls.by_route() == {
         "oauth.token": 1,
-        "contacts.create": 1, "contacts.list": 2, "contacts.get": 1, "contacts.update": 1,
+        "contacts.create": 1,
+        "contacts.list": 2,
+        "contacts.get": 1,
+        "contacts.update": 1,
         "contacts.delete": 1,
-        "companies.create": 1, "companies.list": 1, "companies.get": 1, "companies.update": 1,
+        "companies.create": 1,
+        "companies.list": 1,
+        "companies.get": 1,
+        "companies.update": 1,
         "companies.delete": 1,
     }
     assert (crm.calls.count(kind="read"), crm.calls.count(kind="write")) == (6, 6)
@@ -621,14 +780,23 @@ def test_every_route_is_counted_by_name_and_kind(crm: FakeCrmoffice, crm_api: Cr
 
 
 def test_a_base_url_with_a_path_prefix(crm_clock: FakeClock) -> None:
-    crm = FakeCrmoffice(crm_clock, base_url="https://crm.example.test/api/v2/",
-                        identity_url="https://crm.example.test/identity", client_secret=SECRET)
+    crm = FakeCrmoffice(
+        crm_clock,
+        base_url="https://crm.example.test/api/v2/",
+        identity_url="https://crm.example.test/identity",
+        client_secret=SECRET,
+    )
     assert crm.hosts == ("https://crm.example.test",)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         mount(rsps, crm)
-        token = requests.post("https://crm.example.test/identity/connect/token",
-                              data=token_form(), timeout=5).json()["access_token"]
-        created = requests.post("https://crm.example.test/api/v2/contacts", json={}, timeout=5,
-                                headers={"Authorization": f"Bearer {token}"})
+        token = requests.post(
+            "https://crm.example.test/identity/connect/token", data=token_form(), timeout=5
+        ).json()["access_token"]
+        created = requests.post(
+            "https://crm.example.test/api/v2/contacts",
+            json={},
+            timeout=5,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert created.headers["Location"] == "https://crm.example.test/api/v2/contacts/100001"
         assert requests.get("https://crm.example.test/contacts", timeout=5).status_code == 404

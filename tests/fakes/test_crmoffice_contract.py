@@ -1,7 +1,7 @@
 """FakeCrmoffice honours fixtures/crmoffice-openapi.yaml: schemathesis sends generated cases.
 
-    .venv/bin/pytest tests/fakes/test_crmoffice_contract.py -q
-    # each case goes through responses + mount into the fake, then every default check runs
+.venv/bin/pytest tests/fakes/test_crmoffice_contract.py -q
+# each case goes through responses + mount into the fake, then every default check runs
 """
 
 from __future__ import annotations
@@ -47,17 +47,28 @@ class ContractWorld:
     def __init__(self, rsps: responses.RequestsMock) -> None:
         self.crm = FakeCrmoffice(FakeClock(), client_secret=SECRET)
         mount_with_probes(rsps, self.crm)
-        self.ids = {name: [self.crm.insert(name, {}) for _ in range(3)]
-                    for name in ("contacts", "companies")}
+        self.ids = {
+            name: [self.crm.insert(name, {}) for _ in range(3)]
+            for name in ("contacts", "companies")
+        }
         self.crm.ui_delete("contacts", self.ids["contacts"][2])  # a 404 that once existed
         self.session = requests.Session()
-        grant = self.session.post(f"{IDENTITY}/connect/token", timeout=5, data={
-            "grant_type": "client_credentials", "client_id": "talkqa",
-            "client_secret": SECRET}).json()
+        grant = self.session.post(
+            f"{IDENTITY}/connect/token",
+            timeout=5,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "talkqa",
+                "client_secret": SECRET,
+            },
+        ).json()
         self.token, self.refresh_token = grant["access_token"], grant["refresh_token"]
-        self.cursor = self.session.get(f"{API}/contacts", params={"limit": 1}, timeout=5,
-                                       headers={"Authorization": f"Bearer {self.token}"},
-                                       ).json()["nextCursor"]
+        self.cursor = self.session.get(
+            f"{API}/contacts",
+            params={"limit": 1},
+            timeout=5,
+            headers={"Authorization": f"Bearer {self.token}"},
+        ).json()["nextCursor"]
 
     def send(self, case: Any) -> None:
         """Steer a generated case to data that exists, then deliver it."""
@@ -69,8 +80,11 @@ class ContractWorld:
         if case.path == "/connect/token":
             case.call_and_validate(base_url=IDENTITY, session=self.session)
             return
-        headers = {} if _negative(case, ParameterLocation.HEADER) else {
-            "Authorization": f"Bearer {self.token}"}
+        headers = (
+            {}
+            if _negative(case, ParameterLocation.HEADER)
+            else {"Authorization": f"Bearer {self.token}"}
+        )
         case.call_and_validate(base_url=API, session=self.session, headers=headers)
 
     def _steer(self, case: Any) -> None:
@@ -82,14 +96,24 @@ class ContractWorld:
         """
         resource = case.path.split("/")[1]
         record_id = (case.path_parameters or {}).get("id")
-        if (isinstance(record_id, int) and record_id % 4 != 0 and resource in self.ids
-                and not _negative(case, ParameterLocation.PATH)):
+        if (
+            isinstance(record_id, int)
+            and record_id % 4 != 0
+            and resource in self.ids
+            and not _negative(case, ParameterLocation.PATH)
+        ):
             case.path_parameters["id"] = self.ids[resource][record_id % 3]
-        if (isinstance(case.query, dict) and "cursor" in case.query
-                and not _negative(case, ParameterLocation.QUERY)):
+        if (
+            isinstance(case.query, dict)
+            and "cursor" in case.query
+            and not _negative(case, ParameterLocation.QUERY)
+        ):
             case.query["cursor"] = self.cursor
-        if (case.path != "/connect/token" or not isinstance(case.body, dict)
-                or _negative(case, ParameterLocation.BODY)):
+        if (
+            case.path != "/connect/token"
+            or not isinstance(case.body, dict)
+            or _negative(case, ParameterLocation.BODY)
+        ):
             return
         if "refresh_token" in case.body:
             case.body["refresh_token"] = self.refresh_token
@@ -108,9 +132,15 @@ def crm_contract_world() -> Iterator[ContractWorld]:
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_crmoffice_fake_honours_its_contract(case: Any, crm_contract_world: ContractWorld) -> None:
     crm_contract_world.send(case)
 
@@ -124,8 +154,10 @@ def test_crmoffice_fake_honours_its_contract(case: Any, crm_contract_world: Cont
     ],
 )
 def test_the_contract_check_catches_a_wrong_response(
-    crm_contract_world: ContractWorld, monkeypatch: pytest.MonkeyPatch,
-    sabotage: dict[str, Any], expected: str,
+    crm_contract_world: ContractWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    sabotage: dict[str, Any],
+    expected: str,
 ) -> None:
     """The contract test is only worth something if a fake that breaks the contract fails it."""
     honest_render = Table.render
@@ -143,5 +175,6 @@ def test_the_contract_check_catches_a_wrong_response(
 
 def test_the_same_case_passes_against_the_honest_fake(crm_contract_world: ContractWorld) -> None:
     case = SCHEMA["/contacts/{id}"]["GET"].Case(
-        path_parameters={"id": crm_contract_world.ids["contacts"][0]})
+        path_parameters={"id": crm_contract_world.ids["contacts"][0]}
+    )
     crm_contract_world.deliver(case)  # no FailureGroup: the sabotage above is what fails

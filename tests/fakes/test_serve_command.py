@@ -36,7 +36,10 @@ def served() -> Iterator[int]:
     port = free_port_pair()
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.cli", "fakes", "serve", "--port", str(port)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 20
@@ -54,12 +57,19 @@ def served() -> Iterator[int]:
 
 def test_crmoffice_answers_a_plain_http_client(served: int) -> None:
     base = f"http://127.0.0.1:{served + 1}"
-    token = requests.post(f"{base}/connect/token", data={
-        "grant_type": "client_credentials", "client_id": FAKE_CRM_CLIENT_ID,
-        "client_secret": FAKE_CRM_CLIENT_SECRET}, timeout=5).json()["access_token"]
+    token = requests.post(
+        f"{base}/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FAKE_CRM_CLIENT_ID,
+            "client_secret": FAKE_CRM_CLIENT_SECRET,
+        },
+        timeout=5,
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    created = requests.post(f"{base}/contacts", json={"givenName": "Åse"}, headers=headers,
-                            timeout=5)
+    created = requests.post(
+        f"{base}/contacts", json={"givenName": "Åse"}, headers=headers, timeout=5
+    )
     assert created.status_code == 201
     listed = requests.get(f"{base}/contacts", headers=headers, timeout=5).json()
     assert [item["givenName"] for item in listed["items"]] == ["Åse"]
@@ -74,7 +84,11 @@ def test_salesforce_answers_rest_with_its_own_error_list(served: int) -> None:
 def test_a_non_loopback_host_is_refused_in_one_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "harness.cli", "fakes", "serve", "--host", "0.0.0.0"],
-        cwd=REPO, capture_output=True, text=True, timeout=30, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [

@@ -36,8 +36,11 @@ def writes(world: FakeWorld) -> int:
 
 def engine_of(world: FakeWorld, tmp_path: Path, **changes: object) -> SyncEngine:
     context = EngineContext(
-        world.salesforce_settings(), world.crmoffice_settings(), tmp_path / "state.sqlite",
-        clock=world.clock, sleep=lambda seconds: None,
+        world.salesforce_settings(),
+        world.crmoffice_settings(),
+        tmp_path / "state.sqlite",
+        clock=world.clock,
+        sleep=lambda seconds: None,
     )
     return create_engine(replace(context, **changes))  # type: ignore[arg-type]
 
@@ -64,14 +67,26 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
 # --- the dataflow document -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty.rst:1: found an empty file; expected a title like"
-         " 'Salesforce to Crmoffice Dataflow'"),
-    ("Title\n=====\n\nno flows\n", "empty.rst:1: found no over- and underlined title; expected a"
-                                  " title like 'Salesforce to Crmoffice Dataflow'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "",
+            "empty.rst:1: found an empty file; expected a title like"
+            " 'Salesforce to Crmoffice Dataflow'",
+        ),
+        (
+            "Title\n=====\n\nno flows\n",
+            "empty.rst:1: found no over- and underlined title; expected a"
+            " title like 'Salesforce to Crmoffice Dataflow'",
+        ),
+    ],
+)
 def test_a_malformed_or_empty_document_is_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    message: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "empty.rst").write_text(text, encoding="utf-8")
@@ -84,9 +99,21 @@ def test_pytest_with_an_empty_document_stops_before_any_scenario(tmp_path: Path)
     document = tmp_path / "empty.rst"
     document.write_text("", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features", "-q", "-p", "no:xdist",
-         "--document", str(document)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features",
+            "-q",
+            "-p",
+            "no:xdist",
+            "--document",
+            str(document),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 4, done.stdout + done.stderr  # pytest's usage error
     assert f"ERROR: {document}:1: found an empty file" in done.stderr
@@ -112,8 +139,11 @@ def test_an_unreachable_host_stops_the_cycle_in_one_line_and_writes_nothing(
         engine_of(world, tmp_path, crmoffice=crm).run_cycle()
     message = str(caught.value)
     assert "\n" not in message
-    assert re.search(r"^Crmoffice .* at 127\.0\.0\.1:\d+: connection failed .*gave up after 5"
-                     r" attempts\)$", message), message
+    assert re.search(
+        r"^Crmoffice .* at 127\.0\.0\.1:\d+: connection failed .*gave up after 5"
+        r" attempts\)$",
+        message,
+    ), message
     assert writes(world) == 0
 
 
@@ -142,22 +172,45 @@ def test_wrong_crmoffice_secret_is_an_authentication_error_and_writes_nothing(
     assert writes(world) == 0
 
 
-@pytest.mark.parametrize(("system", "body", "problem"), [
-    ("crmoffice", {"items": [{"id": 1, "givenName": "A", "familyName": "B", "mobilePhone": None,
-                              "directPhone": None}], "nextCursor": None}, "updatedAt"),
-    ("crmoffice", {"items": [{"id": "one", "updatedAt": "2026-01-05T09:00:00Z"}]}, "id"),
-    ("salesforce", {"totalSize": 1, "done": True, "records": [{"Id": "003X"}]},
-     "record 003X lacks field 'FirstName'"),
-    ("salesforce", {"totalSize": 1, "done": True, "records": "not a list"}, "records"),
-])
+@pytest.mark.parametrize(
+    ("system", "body", "problem"),
+    [
+        (
+            "crmoffice",
+            {
+                "items": [
+                    {
+                        "id": 1,
+                        "givenName": "A",
+                        "familyName": "B",
+                        "mobilePhone": None,
+                        "directPhone": None,
+                    }
+                ],
+                "nextCursor": None,
+            },
+            "updatedAt",
+        ),
+        ("crmoffice", {"items": [{"id": "one", "updatedAt": "2026-01-05T09:00:00Z"}]}, "id"),
+        (
+            "salesforce",
+            {"totalSize": 1, "done": True, "records": [{"Id": "003X"}]},
+            "record 003X lacks field 'FirstName'",
+        ),
+        ("salesforce", {"totalSize": 1, "done": True, "records": "not a list"}, "records"),
+    ],
+)
 def test_a_response_breaking_its_contract_stops_cleanly_and_writes_nothing(
     tmp_path: Path, system: str, body: object, problem: str
 ) -> None:
     world = FakeWorld()
     seeded(world)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        pattern = (re.compile(re.escape(world.crmoffice.base_url) + r"/contacts\?.*")
-                   if system == "crmoffice" else re.compile(r"https://[^/]+/services/data/v[0-9.]+/queryAll/?\?.*Contact.*"))
+        pattern = (
+            re.compile(re.escape(world.crmoffice.base_url) + r"/contacts\?.*")
+            if system == "crmoffice"
+            else re.compile(r"https://[^/]+/services/data/v[0-9.]+/queryAll/?\?.*Contact.*")
+        )
         rsps.add(responses.GET, pattern, json=body)  # first registered: answers once, then goes
         world.mount(rsps)
         engine = engine_of(world, tmp_path)
@@ -200,8 +253,10 @@ class CountingWorld(FakeWorld):
 
 def corrupt(path: Path) -> str:
     path.write_bytes(b"not a database at all " * 10)
-    return (f"talkqa: state file {path} is not a talkqa state file (SQLite says: file is not a"
-            " database); point --state at the file this engine wrote; nothing was changed\n")
+    return (
+        f"talkqa: state file {path} is not a talkqa state file (SQLite says: file is not a"
+        " database); point --state at the file this engine wrote; nothing was changed\n"
+    )
 
 
 def newer(path: Path) -> str:
@@ -209,13 +264,17 @@ def newer(path: Path) -> str:
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         db.execute("INSERT INTO schema_version VALUES (99)")
     db.close()
-    return (f"talkqa: state store {path} has schema version 99; this talkqa reads version 1"
-            " (the file is from a newer talkqa)\n")
+    return (
+        f"talkqa: state store {path} has schema version 99; this talkqa reads version 1"
+        " (the file is from a newer talkqa)\n"
+    )
 
 
 @pytest.mark.parametrize("spoil", [corrupt, newer])
 def test_a_corrupt_or_newer_state_file_is_one_line_exit_2_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
     spoil: object,
 ) -> None:
     monkeypatch.setattr(world_module, "FakeWorld", CountingWorld)
@@ -233,10 +292,27 @@ def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(tmp_path: 
 
     results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "features/", "-q", "-p", "no:xdist", "-k",
-         "one_linked", "--sync-engine", "tests.reliability.leaky:leaky_engine", "--tb=long",
-         "-rA", f"--alluredir={results}", f"--junitxml={junit}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-k",
+            "one_linked",
+            "--sync-engine",
+            "tests.reliability.leaky:leaky_engine",
+            "--tb=long",
+            "-rA",
+            f"--alluredir={results}",
+            f"--junitxml={junit}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stdout[-2000:]
     written = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -1,7 +1,7 @@
 """Crash trials, small: 200 Contacts, 5 SIGKILLs in a first full sync; nothing doubled or lost.
 
-    .venv/bin/pytest tests/reliability/test_crash_trials.py -q
-    talkqa crash-trials --records 1000 --trials 30      # the full run, documented figures
+.venv/bin/pytest tests/reliability/test_crash_trials.py -q
+talkqa crash-trials --records 1000 --trials 30      # the full run, documented figures
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A write the fake applied whose answer was lost (LOST_RESPONSE): no duplicate, it converges.
 
-    .venv/bin/pytest tests/reliability/test_lost_response.py -q
-    world.crmoffice.faults.inject("contacts.create", FaultKind.LOST_RESPONSE)
+.venv/bin/pytest tests/reliability/test_lost_response.py -q
+world.crmoffice.faults.inject("contacts.create", FaultKind.LOST_RESPONSE)
 """
 
 from __future__ import annotations
@@ -24,10 +24,15 @@ def world() -> Iterator[FakeWorld]:
 
 
 def engine_of(world: FakeWorld, tmp_path: Path, sleeps: list[float]) -> SyncEngine:
-    return create_engine(EngineContext(
-        world.salesforce_settings(), world.crmoffice_settings(), tmp_path / "state.sqlite",
-        clock=world.clock, sleep=sleeps.append,
-    ))
+    return create_engine(
+        EngineContext(
+            world.salesforce_settings(),
+            world.crmoffice_settings(),
+            tmp_path / "state.sqlite",
+            clock=world.clock,
+            sleep=sleeps.append,
+        )
+    )
 
 
 def test_lost_create_answer_is_replayed_with_its_key_and_makes_one_record(

@@ -1,7 +1,7 @@
 """The engine hands its context's sleep to both connectors, so a Retry-After is recorded, not slept.
 
-    .venv/bin/pytest tests/reliability/test_sleep_seam.py -q
-    EngineContext(..., sleep=sleeps.append)   # every retry pause lands in the list
+.venv/bin/pytest tests/reliability/test_sleep_seam.py -q
+EngineContext(..., sleep=sleeps.append)   # every retry pause lands in the list
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ def test_context_sleep_reaches_both_connectors(tmp_path: Path) -> None:
     world.salesforce.faults.inject("query", FaultKind.RATE_LIMITED, retry_after=7)
     world.crmoffice.faults.inject("contacts.list", FaultKind.RATE_LIMITED, retry_after=3)
     context = EngineContext(
-        world.salesforce_settings(), world.crmoffice_settings(), tmp_path / "s.sqlite",
-        clock=world.clock, sleep=sleeps.append,
+        world.salesforce_settings(),
+        world.crmoffice_settings(),
+        tmp_path / "s.sqlite",
+        clock=world.clock,
+        sleep=sleeps.append,
     )
     with world.activated():
         engine = create_engine(context)

@@ -52,8 +52,10 @@ class SoakMachine(RuleBasedStateMachine):
         self._mock.__enter__()
         self._tmp = tempfile.TemporaryDirectory(prefix="talkqa-soak-")
         self.context = EngineContext(
-            self.world.salesforce_settings(), self.world.crmoffice_settings(),
-            Path(self._tmp.name) / "state.sqlite", clock=self.world.clock,
+            self.world.salesforce_settings(),
+            self.world.crmoffice_settings(),
+            Path(self._tmp.name) / "state.sqlite",
+            clock=self.world.clock,
             sleep=lambda seconds: None,
         )
         self.model, self.ids, self.dirty = Model(), list[str](), False
@@ -80,18 +82,29 @@ class SoakMachine(RuleBasedStateMachine):
         self._create(first, last)
 
     @precondition(lambda self: not self.dirty)
-    @rule(data=st.data(), side=st.sampled_from(["sf", "crm"]), index=st.integers(0, 50),
-          prop=st.sampled_from(list(PROPS)), gap=st.sampled_from([0.001, 1, 3]))
+    @rule(
+        data=st.data(),
+        side=st.sampled_from(["sf", "crm"]),
+        index=st.integers(0, 50),
+        prop=st.sampled_from(list(PROPS)),
+        gap=st.sampled_from([0.001, 1, 3]),
+    )
     def edit(self, data: st.DataObject, side: str, index: int, prop: str, gap: float) -> None:
         value = data.draw(_value_for(prop))
         self.world.clock.advance(seconds=gap)
         self._edit(side, self.ids[index % len(self.ids)], prop, value, None)
 
     @precondition(lambda self: not self.dirty and bool(self.model.pairs))
-    @rule(data=st.data(), index=st.integers(0, 50), prop=st.sampled_from(list(PROPS)),
-          sf_delay=st.sampled_from([0, 0.5, 2]), crm_delay=st.sampled_from([0, 0.5, 2]))
-    def conflict(self, data: st.DataObject, index: int, prop: str, sf_delay: float,
-                 crm_delay: float) -> None:
+    @rule(
+        data=st.data(),
+        index=st.integers(0, 50),
+        prop=st.sampled_from(list(PROPS)),
+        sf_delay=st.sampled_from([0, 0.5, 2]),
+        crm_delay=st.sampled_from([0, 0.5, 2]),
+    )
+    def conflict(
+        self, data: st.DataObject, index: int, prop: str, sf_delay: float, crm_delay: float
+    ) -> None:
         """The same property edited on both sides at chosen times (equal: Salesforce wins)."""
         sf_id = sorted(self.model.pairs)[index % len(self.model.pairs)]
         start = self.world.clock.peek() + timedelta(seconds=1)
@@ -100,8 +113,9 @@ class SoakMachine(RuleBasedStateMachine):
         self._edit("crm", sf_id, prop, crm_value, start + timedelta(seconds=crm_delay))
         self.world.clock.set(start + timedelta(seconds=3))
 
-    def _edit(self, side: str, sf_id: str, prop: str, value: str | None,
-              at: datetime | None) -> None:
+    def _edit(
+        self, side: str, sf_id: str, prop: str, value: str | None, at: datetime | None
+    ) -> None:
         moment = at or self.world.clock.now()
         if sf_id in self.model.unlinked:
             if side == "sf":
@@ -137,8 +151,12 @@ class SoakMachine(RuleBasedStateMachine):
 
     # --- faults, cycles, restarts -------------------------------------------------------------
 
-    @rule(system=st.sampled_from(list(ROUTES)), pick=st.integers(0, 2),
-          kind=st.sampled_from(KINDS), times=st.integers(1, 6))
+    @rule(
+        system=st.sampled_from(list(ROUTES)),
+        pick=st.integers(0, 2),
+        kind=st.sampled_from(KINDS),
+        times=st.integers(1, 6),
+    )
     def fault(self, system: str, pick: int, kind: FaultKind, times: int) -> None:
         route = ROUTES[system][pick % len(ROUTES[system])]
         self._fake(system).faults.inject(route, kind, times=times, retry_after=1)
@@ -217,8 +235,13 @@ class SoakMachine(RuleBasedStateMachine):
 
 def _settings(examples: int, seeded: bool) -> settings:
     return settings(
-        max_examples=examples, stateful_step_count=30, derandomize=seeded, deadline=None,
-        database=None, suppress_health_check=list(HealthCheck), print_blob=True,
+        max_examples=examples,
+        stateful_step_count=30,
+        derandomize=seeded,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
     )
 
 

@@ -29,17 +29,23 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
 def _require_tools() -> None:
     missing = [
-        what for what, ok in (
+        what
+        for what, ok in (
             ("Debian's chromium (scripts/ensure-chromium)", Path(CHROMIUM).exists()),
             ("node_modules/.bin/allure (npm ci)", (REPO / "node_modules/.bin/allure").exists()),
-        ) if not ok
+        )
+        if not ok
     ]
     if missing and os.environ.get("CI"):
         pytest.fail(f"CI must render the report, but these are missing: {', '.join(missing)}")
@@ -48,8 +54,9 @@ def _require_tools() -> None:
 
 
 def _run(*command: str, env: dict[str, str] | None = None) -> None:
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode in (0, 1), f"{command} exited {done.returncode}:\n{done.stderr[-2000:]}"
 
 
@@ -59,12 +66,26 @@ def _render(work: Path, *pytest_args: str) -> Path:
     results, report = work / "allure-results", work / "allure-report"
     results.mkdir(parents=True)
     talkqa = REPO / ".venv/bin/talkqa"
-    checklist = (f"{sys.executable} -m pytest features/ -q -p no:xdist --alluredir={results}"
-                 f" {' '.join(pytest_args)}; {talkqa} signoff --results {results} --attach --quiet")
-    env = {**os.environ, "TALKQA_ALLURE_OUTPUT": str(report),
-           "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl")}
-    _run(str(REPO / "node_modules/.bin/allure"), "run", "--results-dir", str(results), "--",
-         "sh", "-c", checklist, env=env)
+    checklist = (
+        f"{sys.executable} -m pytest features/ -q -p no:xdist --alluredir={results}"
+        f" {' '.join(pytest_args)}; {talkqa} signoff --results {results} --attach --quiet"
+    )
+    env = {
+        **os.environ,
+        "TALKQA_ALLURE_OUTPUT": str(report),
+        "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl"),
+    }
+    _run(
+        str(REPO / "node_modules/.bin/allure"),
+        "run",
+        "--results-dir",
+        str(results),
+        "--",
+        "sh",
+        "-c",
+        checklist,
+        env=env,
+    )
     assert (report / "index.html").exists(), "Allure wrote no index.html"
     return report
 
@@ -141,7 +162,7 @@ def _assert_every_flow_and_item(text: str, tree: dict[str, list[str]]) -> None:
     assert "Sign-off verdict: ready" in text, "the sign-off verdict is missing"
     for flow, items in tree.items():
         assert flow in text, f"the report does not show the flow {flow!r}"
-        section = text[text.index(flow):]
+        section = text[text.index(flow) :]
         for item in items:
             assert item in section, f"{flow}: the report does not show the item {item!r}"
 
@@ -156,8 +177,9 @@ def test_the_report_opens_from_disk_as_a_downloaded_artifact_would(rendered_repo
     """Issue 12: opened from a file:// URL the report was an endless spinner; it is one file."""
     spec = load_spec(DOCUMENT)
     tree = expected_tree(spec)
-    _assert_every_flow_and_item(_page_text((rendered_report / "index.html").as_uri(), spec, tree),
-                                tree)
+    _assert_every_flow_and_item(
+        _page_text((rendered_report / "index.html").as_uri(), spec, tree), tree
+    )
 
 
 def _landing_and_gates(report: Path) -> tuple[str, str]:

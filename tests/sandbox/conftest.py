@@ -20,8 +20,11 @@ def seam_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[s
     for name in list(os.environ):
         if name.startswith("TALKQA_"):
             monkeypatch.delenv(name)
-    env = {**seam_environment(), "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
-           "TALKQA_ENV_FILE": str(tmp_path / "no.env")}
+    env = {
+        **seam_environment(),
+        "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
+        "TALKQA_ENV_FILE": str(tmp_path / "no.env"),
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     reset_shared_fakes()
@@ -31,8 +34,11 @@ def seam_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[s
 
 def subprocess_env(env: dict[str, str]) -> dict[str, str]:
     """os.environ without TALKQA_* and pytest's own variables, plus env."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("TALKQA_", "PYTEST_")) and k != "COV_CORE_SOURCE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TALKQA_", "PYTEST_")) and k != "COV_CORE_SOURCE"
+    }
     return {**base, **env}
 
 

@@ -35,19 +35,23 @@ def test_missing_password_names_the_variable_and_the_login_kind() -> None:
 
 
 def test_sf_auth_option_is_named_when_it_chose_the_login() -> None:
-    message = _error(_env(TALKQA_SF_SESSION_ID="-", TALKQA_SF_INSTANCE_URL="https://x.my.salesforce.com"),
-                     sf_auth="session")
+    message = _error(
+        _env(TALKQA_SF_SESSION_ID="-", TALKQA_SF_INSTANCE_URL="https://x.my.salesforce.com"),
+        sf_auth="session",
+    )
     assert message.startswith("TALKQA_SF_SESSION_ID is not set (needed for --sf-auth session)")
 
 
 def test_unknown_auth_kind_lists_the_known_ones() -> None:
     assert "expected one of password, session, jwt, client-credentials" in _error(
-        _env(TALKQA_SF_AUTH="magic"))
+        _env(TALKQA_SF_AUTH="magic")
+    )
 
 
 def test_password_login_refuses_an_api_version_without_soap_login() -> None:
     assert "TALKQA_SF_API_VERSION 65.0 has no SOAP password login" in _error(
-        _env(TALKQA_SF_API_VERSION="65.0"))
+        _env(TALKQA_SF_API_VERSION="65.0")
+    )
 
 
 def test_production_login_domain_is_refused() -> None:
@@ -55,8 +59,12 @@ def test_production_login_domain_is_refused() -> None:
 
 
 def test_client_credentials_need_a_my_domain() -> None:
-    env = _env(TALKQA_SF_AUTH="client-credentials", TALKQA_SF_CONSUMER_KEY="key",
-               TALKQA_SF_CONSUMER_SECRET=SECRET, TALKQA_SF_DOMAIN="test")
+    env = _env(
+        TALKQA_SF_AUTH="client-credentials",
+        TALKQA_SF_CONSUMER_KEY="key",
+        TALKQA_SF_CONSUMER_SECRET=SECRET,
+        TALKQA_SF_DOMAIN="test",
+    )
     assert "client credentials need a My Domain" in _error(env)
     env["TALKQA_SF_DOMAIN"] = "talkqa--qa.sandbox.my"
     config = load_config(env)
@@ -66,10 +74,12 @@ def test_client_credentials_need_a_my_domain() -> None:
 
 def test_jwt_reads_the_key_file_and_masks_it(tmp_path: Path) -> None:
     key = tmp_path / "sf.key"
-    key.write_text("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"
-                   "-----END PRIVATE KEY-----\n")
-    env = _env(TALKQA_SF_AUTH="jwt", TALKQA_SF_CONSUMER_KEY="3MVG9key",
-               TALKQA_SF_PRIVATE_KEY_FILE=str(key))
+    key.write_text(
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+    )
+    env = _env(
+        TALKQA_SF_AUTH="jwt", TALKQA_SF_CONSUMER_KEY="3MVG9key", TALKQA_SF_PRIVATE_KEY_FILE=str(key)
+    )
     config = load_config(env)
     assert isinstance(config.salesforce.login, JwtLogin)
     assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" in config.secrets()
@@ -78,8 +88,11 @@ def test_jwt_reads_the_key_file_and_masks_it(tmp_path: Path) -> None:
 
 
 def test_session_login_needs_an_https_instance() -> None:
-    env = _env(TALKQA_SF_AUTH="session", TALKQA_SF_SESSION_ID=SECRET,
-               TALKQA_SF_INSTANCE_URL="http://talkqa--qa.sandbox.my.salesforce.com")
+    env = _env(
+        TALKQA_SF_AUTH="session",
+        TALKQA_SF_SESSION_ID=SECRET,
+        TALKQA_SF_INSTANCE_URL="http://talkqa--qa.sandbox.my.salesforce.com",
+    )
     message = _error(env)
     assert message.startswith("TALKQA_SF_INSTANCE_URL must be an https:// origin")
     env["TALKQA_SF_INSTANCE_URL"] = "https://talkqa--qa.sandbox.my.salesforce.com"
@@ -88,7 +101,8 @@ def test_session_login_needs_an_https_instance() -> None:
 
 def test_crmoffice_allow_list_has_no_default() -> None:
     assert _error(_env(TALKQA_CRM_ALLOWED_BASE_URLS="-")).startswith(
-        "TALKQA_CRM_ALLOWED_BASE_URLS is not set")
+        "TALKQA_CRM_ALLOWED_BASE_URLS is not set"
+    )
 
 
 def test_secrets_never_appear_in_config_errors_or_repr() -> None:
@@ -124,8 +138,14 @@ def test_production_login_domain_is_refused_in_any_case(domain: str) -> None:
 
 @pytest.mark.parametrize("domain", ["TEST", "Login"])
 def test_client_credentials_refuse_the_generic_hosts_in_any_case(domain: str) -> None:
-    message = _error(_env(TALKQA_SF_AUTH="client-credentials", TALKQA_SF_DOMAIN=domain,
-                          TALKQA_SF_CONSUMER_KEY="k", TALKQA_SF_CONSUMER_SECRET="s"))
+    message = _error(
+        _env(
+            TALKQA_SF_AUTH="client-credentials",
+            TALKQA_SF_DOMAIN=domain,
+            TALKQA_SF_CONSUMER_KEY="k",
+            TALKQA_SF_CONSUMER_SECRET="s",
+        )
+    )
     assert "need a My Domain" in message or "(production)" in message
 
 

@@ -44,8 +44,9 @@ def test_a_sandbox_org_is_accepted_at_sandbox_hosts(tmp_path: Path) -> None:
         assert target.org is not None and target.org.is_sandbox
         # The seam answers only at sandbox hosts: production's login host is not one of them.
         with pytest.raises(requests.ConnectionError):
-            target.new_session().post("https://login.salesforce.com/services/Soap/u/59.0",
-                                      timeout=5)
+            target.new_session().post(
+                "https://login.salesforce.com/services/Soap/u/59.0", timeout=5
+            )
 
 
 def test_a_crmoffice_base_url_off_the_allow_list_is_refused_without_a_call(
@@ -65,14 +66,17 @@ def test_budget_under_the_floor_stops_with_the_remaining_count(tmp_path: Path) -
     with pytest.raises(ApiBudgetError) as caught, target:
         pass
     assert "Salesforce has 999 of 1000 daily API requests left, under the floor of 1000" in str(
-        caught.value)
+        caught.value
+    )
     assert fakes.salesforce.calls.count(kind="write") == 0
 
 
 def test_budget_header_parsing() -> None:
     assert remaining_from_header("api-usage=18/5000") == (4982, 5000)
     assert remaining_from_header("api-usage=5/15000; per-app-api-usage=1/250(appName=x)") == (
-        14995, 15000)
+        14995,
+        15000,
+    )
     assert remaining_from_header(None) is None
 
 

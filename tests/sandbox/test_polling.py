@@ -31,8 +31,12 @@ def _flaky(failures: int) -> tuple[list[int], object]:
 def test_retries_with_backoff_until_the_check_passes() -> None:
     clock = FakeTime()
     calls, check = _flaky(3)
-    result = eventually(check, timeout=10, sleep=clock.sleep,  # type: ignore[arg-type]
-                        monotonic=lambda: clock.now)
+    result = eventually(
+        check,
+        timeout=10,
+        sleep=clock.sleep,  # type: ignore[arg-type]
+        monotonic=lambda: clock.now,
+    )
     assert result == "ok" and len(calls) == 4
     assert clock.sleeps == [0.25, 0.5, 1.0]
 
@@ -41,8 +45,12 @@ def test_gives_the_last_assertion_at_the_timeout() -> None:
     clock = FakeTime()
     _calls, check = _flaky(100)
     with pytest.raises(AssertionError, match="not yet"):
-        eventually(check, timeout=3, sleep=clock.sleep,  # type: ignore[arg-type]
-                   monotonic=lambda: clock.now)
+        eventually(
+            check,
+            timeout=3,
+            sleep=clock.sleep,  # type: ignore[arg-type]
+            monotonic=lambda: clock.now,
+        )
     assert clock.now == pytest.approx(3.0)
 
 

@@ -31,20 +31,38 @@ print("LEFTOVERS " + json.dumps({"rc": rc, "salesforce": sf, "crmoffice": crm}))
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return subprocess_env({
-        **seam.seam_environment(), "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
-        "TALKQA_ENV_FILE": str(tmp_path / "no.env"), **extra,
-    })
+    return subprocess_env(
+        {
+            **seam.seam_environment(),
+            "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
+            "TALKQA_ENV_FILE": str(tmp_path / "no.env"),
+            **extra,
+        }
+    )
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def _pytest(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return _run([PYTHON, "-m", "pytest", "features/", "-q", "-p", "no:cacheprovider",
-                 "--target", "sandbox", *args], _env(tmp_path, **env))
+    return _run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--target",
+            "sandbox",
+            *args,
+        ],
+        _env(tmp_path, **env),
+    )
 
 
 def test_missing_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -84,8 +102,21 @@ def test_guard_stops_a_production_org_before_any_scenario(tmp_path: Path) -> Non
 
 
 def test_cleanup_leaves_no_record_behind_after_failing_scenarios(tmp_path: Path) -> None:
-    done = _run([PYTHON, "-c", LEFTOVERS, "features/", "-q", "-p", "no:cacheprovider",
-                 "--target", "sandbox", *FAILING], _env(tmp_path))
+    done = _run(
+        [
+            PYTHON,
+            "-c",
+            LEFTOVERS,
+            "features/",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--target",
+            "sandbox",
+            *FAILING,
+        ],
+        _env(tmp_path),
+    )
     report = json.loads(done.stdout.split("LEFTOVERS ", 1)[1])
     assert report["rc"] == 1, done.stdout[-3000:]  # scenarios failed...
     assert " failed" in done.stdout
@@ -99,16 +130,41 @@ def test_cleanup_leaves_no_record_behind_after_failing_scenarios(tmp_path: Path)
 
 def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
     results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
-    done = _pytest(tmp_path, "-k", "not fault and (Contact or deleted)", "--sync-engine",
-                   "harness.engine.broken:swapped_phones", f"--alluredir={results}",
-                   f"--junitxml={junit}", "-rA", "--tb=long")
+    done = _pytest(
+        tmp_path,
+        "-k",
+        "not fault and (Contact or deleted)",
+        "--sync-engine",
+        "harness.engine.broken:swapped_phones",
+        f"--alluredir={results}",
+        f"--junitxml={junit}",
+        "-rA",
+        "--tb=long",
+    )
     assert done.returncode == 1  # failures, so tracebacks and evidence are in the reports
-    signoff = _run([PYTHON, "-m", "harness.cli", "signoff", "--results", str(results),
-                    "--markdown", str(tmp_path / "signoff.md"), "--attach"], _env(tmp_path))
+    signoff = _run(
+        [
+            PYTHON,
+            "-m",
+            "harness.cli",
+            "signoff",
+            "--results",
+            str(results),
+            "--markdown",
+            str(tmp_path / "signoff.md"),
+            "--attach",
+        ],
+        _env(tmp_path),
+    )
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(written) > 20 and junit in written
-    texts = [done.stdout, done.stderr, signoff.stdout, signoff.stderr,
-             *(p.read_text("utf-8", "replace") for p in written)]
+    texts = [
+        done.stdout,
+        done.stderr,
+        signoff.stdout,
+        signoff.stderr,
+        *(p.read_text("utf-8", "replace") for p in written),
+    ]
     leaks = [(secret, i) for secret in SECRETS for i, text in enumerate(texts) if secret in text]
     assert leaks == []
     assert any("[REDACTED]" in text for text in texts)  # the masking did run
@@ -194,20 +250,37 @@ def test_sweep_deletes_only_what_this_account_got_from_this_harness(tmp_path: Pa
 
 
 UNREACHABLE = {
-    "Crmoffice token URL https://unreachable.invalid/token":
-        {"TALKQA_CRM_TOKEN_URL": "https://unreachable.invalid/token"},
-    "Salesforce login at nohost--x.sandbox.my.salesforce.com":
-        {"TALKQA_SF_DOMAIN": "nohost--x.sandbox.my"},
-    "Salesforce unreachable.invalid":
-        {"TALKQA_SF_AUTH": "session", "TALKQA_SF_SESSION_ID": "00Dx!session",
-         "TALKQA_SF_INSTANCE_URL": "https://unreachable.invalid"},
-    "Salesforce refused the session":
-        {"TALKQA_SF_AUTH": "session", "TALKQA_SF_SESSION_ID": "00Dx!expired",
-         "TALKQA_SF_INSTANCE_URL": seam.INSTANCE_URL},
+    "Crmoffice token URL https://unreachable.invalid/token": {
+        "TALKQA_CRM_TOKEN_URL": "https://unreachable.invalid/token"
+    },
+    "Salesforce login at nohost--x.sandbox.my.salesforce.com": {
+        "TALKQA_SF_DOMAIN": "nohost--x.sandbox.my"
+    },
+    "Salesforce unreachable.invalid": {
+        "TALKQA_SF_AUTH": "session",
+        "TALKQA_SF_SESSION_ID": "00Dx!session",
+        "TALKQA_SF_INSTANCE_URL": "https://unreachable.invalid",
+    },
+    "Salesforce refused the session": {
+        "TALKQA_SF_AUTH": "session",
+        "TALKQA_SF_SESSION_ID": "00Dx!expired",
+        "TALKQA_SF_INSTANCE_URL": seam.INSTANCE_URL,
+    },
 }
 COMMANDS = {
-    "pytest": [PYTHON, "-m", "pytest", "features/", "-q", "-p", "no:xdist", "--target",
-               "sandbox", "-k", "one_linked"],
+    "pytest": [
+        PYTHON,
+        "-m",
+        "pytest",
+        "features/",
+        "-q",
+        "-p",
+        "no:xdist",
+        "--target",
+        "sandbox",
+        "-k",
+        "one_linked",
+    ],
     "sync": [PYTHON, "-m", "harness.cli", "sync", "--target", "sandbox", "--once"],
     "sweep": [PYTHON, "-m", "harness.cli", "sweep", "--older-than", "2h"],
 }

@@ -8,8 +8,9 @@ from harness.cli import main
 from harness.sandbox.seam import CRM_CLIENT_SECRET, shared_fakes
 
 
-def test_missing_variable(seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_variable(
+    seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("TALKQA_SF_SECURITY_TOKEN")
     assert main(["sync", "--target", "sandbox"]) == 2
     assert capsys.readouterr().err.splitlines() == [
@@ -18,8 +19,9 @@ def test_missing_variable(seam_env: dict[str, str], monkeypatch: pytest.MonkeyPa
     ]
 
 
-def test_wrong_crmoffice_secret(seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_crmoffice_secret(
+    seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TALKQA_CRM_CLIENT_SECRET", "wrong-secret-123")
     assert main(["sync", "--target", "sandbox"]) == 2
     err = capsys.readouterr().err
@@ -27,8 +29,9 @@ def test_wrong_crmoffice_secret(seam_env: dict[str, str], monkeypatch: pytest.Mo
     assert "wrong-secret-123" not in err
 
 
-def test_production_org(seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_production_org(
+    seam_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TALKQA_SANDBOX_FAKES_PRODUCTION", "1")
     assert main(["sync", "--target", "sandbox"]) == 2
     assert "is not a sandbox" in capsys.readouterr().err

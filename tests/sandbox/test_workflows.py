@@ -37,13 +37,22 @@ def test_pull_request_runs_the_checklist_on_the_fakes_and_keeps_the_evidence() -
     assert "pull_request" in _triggers(workflow)
     job = workflow["jobs"]["checklist"]
     runs = _runs(job)
-    for command in ("pip install -e '.[dev]'", "npm ci", "talkqa features check",
-                    "pytest features/", "--alluredir", "--junitxml", "talkqa signoff",
-                    "--gate", "npx --no-install allure generate"):
+    for command in (
+        "pip install -e '.[dev]'",
+        "npm ci",
+        "talkqa features check",
+        "pytest features/",
+        "--alluredir",
+        "--junitxml",
+        "talkqa signoff",
+        "--gate",
+        "npx --no-install allure generate",
+    ):
         assert command in runs, command
     assert "--target sandbox" not in runs
-    upload = next(s for s in job["steps"] if str(s.get("uses", "")).startswith(
-        "actions/upload-artifact@"))
+    upload = next(
+        s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@")
+    )
     paths = upload["with"]["path"]
     for folder in ("reports/allure-results", "reports/allure-report", "reports/junit"):
         assert folder in paths
@@ -69,15 +78,15 @@ def test_sandbox_workflow_is_scheduled_serialised_and_uses_secrets() -> None:
     assert workflow["concurrency"]["group"] == "talkqa-sandbox"
     assert workflow["concurrency"]["cancel-in-progress"] is False
     env = workflow["env"]
-    for name in (*SECRET_VARIABLES, "TALKQA_SF_ALLOWED_ORG_IDS",
-                 "TALKQA_CRM_ALLOWED_BASE_URLS"):
+    for name in (*SECRET_VARIABLES, "TALKQA_SF_ALLOWED_ORG_IDS", "TALKQA_CRM_ALLOWED_BASE_URLS"):
         assert env[name] == f"${{{{ secrets.{name} }}}}", name
     job = workflow["jobs"]["checklist-on-sandbox"]
     runs = _runs(job)
     assert "pytest features/ -q --target sandbox" in runs
     assert re.search(r"talkqa sweep --older-than \d+[smhd]", runs)
-    sweep_after = next(s for s in job["steps"]
-                       if "talkqa sweep --older-than 0s" in s.get("run", ""))
+    sweep_after = next(
+        s for s in job["steps"] if "talkqa sweep --older-than 0s" in s.get("run", "")
+    )
     assert sweep_after["if"] == "${{ always() }}"
     assert "actions/cache/restore@v4" in _uses(job) and "actions/cache/save@v4" in _uses(job)
 

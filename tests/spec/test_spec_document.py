@@ -32,8 +32,10 @@ def test_document_parses_to_title_date_systems_and_three_flows() -> None:
 def document_rows(spec: DataflowSpec) -> list[list[PropertyMapping]]:
     """What the document itself says of each row, without what the contracts add."""
     return [
-        [PropertyMapping(m.source_property, m.target_property, m.target_data_type, m.line)
-         for m in flow.properties]
+        [
+            PropertyMapping(m.source_property, m.target_property, m.target_data_type, m.line)
+            for m in flow.properties
+        ]
         for flow in spec.flows
     ]
 
@@ -53,9 +55,16 @@ def test_contracts_add_each_rows_type_lengths_and_requiredness(
     """From fixtures/salesforce/describe/Contact.json (Salesforce's describe: type, length,
     nillable) and fixtures/crmoffice-openapi.yaml (maxLength)."""
     monkeypatch.chdir(REPO)
-    facts = {m.source_property: (m.source_type, m.source_length, m.target_length,
-                                 m.source_required, m.max_length)
-             for m in load_spec(DOCUMENT, Contracts()).flows[2].properties}
+    facts = {
+        m.source_property: (
+            m.source_type,
+            m.source_length,
+            m.target_length,
+            m.source_required,
+            m.max_length,
+        )
+        for m in load_spec(DOCUMENT, Contracts()).flows[2].properties
+    }
     assert facts == {
         "FirstName": ("string", 40, 100, False, 40),
         "LastName": ("string", 80, 100, True, 80),

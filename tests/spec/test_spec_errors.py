@@ -234,8 +234,9 @@ def test_describe_file_without_fields(write_document: WriteDocument) -> None:
 
 def test_data_type_the_contract_does_not_give_the_property(write_document: WriteDocument) -> None:
     """Issue 14, item 9: "integer" for givenName was accepted though the contract says string."""
-    path = write_document(lambda text: text.replace(
-        '- givenName\n     - "string"', '- givenName\n     - "integer"'))
+    path = write_document(
+        lambda text: text.replace('- givenName\n     - "string"', '- givenName\n     - "integer"')
+    )
     assert message_for(path) == (
         f"x.rst:58: Crmoffice Contacts property 'givenName' is a string in {CONTRACT}, but the"
         " document gives its data type as 'integer'"
@@ -255,9 +256,13 @@ def test_an_invisible_character_in_a_heading_is_named_where_it_is(
 ) -> None:
     """Issue 14, item 9: a zero-width space in a flow heading made the error blame the section
     before it ("section 'Salesforce Product2 ...' has 2 list-tables")."""
-    path = write_document(lambda text: text.replace(
-        "Salesforce Contact to Crmoffice Contacts\n---", "Salesforce Contact\u200b to Crmoffice"
-        " Contacts\n---", 1))
+    path = write_document(
+        lambda text: text.replace(
+            "Salesforce Contact to Crmoffice Contacts\n---",
+            "Salesforce Contact\u200b to Crmoffice Contacts\n---",
+            1,
+        )
+    )
     assert message_for(path) == (
         "x.rst:44: column 19 holds an invisible character (U+200B ZERO WIDTH SPACE); expected"
         " plain text: delete it and save the document again"

@@ -46,9 +46,14 @@ def test_ordinary_text_is_left_alone() -> None:
 def test_credential_variables_are_found_by_name_and_urls_are_not() -> None:
     from harness.redact import secrets_in_environment
 
-    env = {"TALKQA_SF_PASSWORD": "pw-1234", "TALKQA_SF_SECURITY_TOKEN": "tok-1234",
-           "TALKQA_CRM_CLIENT_SECRET": "sec-1234", "TALKQA_SF_SESSION_ID": "00D!x",
-           "TALKQA_CRM_TOKEN_URL": "https://id.example/token",
-           "TALKQA_SF_PRIVATE_KEY_FILE": "/keys/k.pem", "TALKQA_SF_USERNAME": "qa@x",
-           "HOME": "/root"}
+    env = {
+        "TALKQA_SF_PASSWORD": "pw-1234",
+        "TALKQA_SF_SECURITY_TOKEN": "tok-1234",
+        "TALKQA_CRM_CLIENT_SECRET": "sec-1234",
+        "TALKQA_SF_SESSION_ID": "00D!x",
+        "TALKQA_CRM_TOKEN_URL": "https://id.example/token",
+        "TALKQA_SF_PRIVATE_KEY_FILE": "/keys/k.pem",
+        "TALKQA_SF_USERNAME": "qa@x",
+        "HOME": "/root",
+    }
     assert sorted(secrets_in_environment(env)) == ["00D!x", "pw-1234", "sec-1234", "tok-1234"]

@@ -25,11 +25,15 @@ def write_results(directory: Path, spec: DataflowSpec, status_of: dict[str, str]
             for row in rows:
                 count += 1
                 result = {
-                    "name": scenario.title, "historyId": f"h{count}", "stop": count,
+                    "name": scenario.title,
+                    "historyId": f"h{count}",
+                    "stop": count,
                     "status": status_of.get(story, "passed"),
                     "statusDetails": {"message": "engine not reachable"},
-                    "labels": [{"name": "tag", "value": t}
-                               for t in (*scenario.tags, "generated", flow_tag(flow))],
+                    "labels": [
+                        {"name": "tag", "value": t}
+                        for t in (*scenario.tags, "generated", flow_tag(flow))
+                    ],
                     "parameters": [
                         {"name": n, "value": v} for n, v in zip(header, row, strict=True)
                     ],
@@ -70,8 +74,11 @@ def test_skipped_scenarios_are_listed_with_their_reason(tmp_path: Path) -> None:
     spec = load_spec(DOCUMENT)
     write_results(tmp_path, spec, {"story-later-edit-wins": "skipped"})
     summary = build_summary(spec, read_results(tmp_path))
-    assert ("The same property of a linked Salesforce Contact edited in both systems resolves"
-            " to the later edit (<rule>)", "engine not reachable") in summary.not_run
+    assert (
+        "The same property of a linked Salesforce Contact edited in both systems resolves"
+        " to the later edit (<rule>)",
+        "engine not reachable",
+    ) in summary.not_run
     assert any("only" in p for p in gate(summary))
 
 
@@ -92,8 +99,15 @@ def test_a_partial_run_prints_a_verdict_naming_what_did_not_run(
     write_results(tmp_path, spec, {})
     for path in sorted(tmp_path.glob("*-result.json"))[5:]:
         path.unlink()
-    args = argparse.Namespace(results=tmp_path, document=DOCUMENT, markdown=None, attach=False,
-                              quiet=False, gate=True, report=None)
+    args = argparse.Namespace(
+        results=tmp_path,
+        document=DOCUMENT,
+        markdown=None,
+        attach=False,
+        quiet=False,
+        gate=True,
+        report=None,
+    )
     assert run_signoff(args) == 1
     out = capsys.readouterr().out
     assert "not ready for sign-off" in out
@@ -109,8 +123,15 @@ def test_markup_in_a_name_or_reason_is_printed_as_text(
         data = json.loads(path.read_text("utf-8"))
         data["name"] = "[/] [bold]x[/bold] " + data["name"]
         path.write_text(json.dumps(data), "utf-8")
-    args = argparse.Namespace(results=tmp_path, document=DOCUMENT, markdown=None, attach=False,
-                              quiet=False, gate=True, report=None)
+    args = argparse.Namespace(
+        results=tmp_path,
+        document=DOCUMENT,
+        markdown=None,
+        attach=False,
+        quiet=False,
+        gate=True,
+        report=None,
+    )
     assert run_signoff(args) == 1
     assert "[/] [bold]x[/bold]" in capsys.readouterr().out
 
@@ -127,8 +148,11 @@ def test_a_document_gap_is_a_finding_never_a_pass(tmp_path: Path) -> None:
 
 
 # Explicit ids: a test id holding a lone surrogate cannot travel to an xdist worker.
-@pytest.mark.parametrize("content", ['{"name": "A new Salesforce Contact', "[1, 2]", "\udcff"],
-                         ids=["cut-short", "not-an-object", "not-utf8"])
+@pytest.mark.parametrize(
+    "content",
+    ['{"name": "A new Salesforce Contact', "[1, 2]", "\udcff"],
+    ids=["cut-short", "not-an-object", "not-utf8"],
+)
 def test_a_truncated_result_file_is_one_line_naming_it(
     tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

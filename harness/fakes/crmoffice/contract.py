@@ -57,8 +57,10 @@ def _load_fields() -> dict[str, tuple[FieldSpec, ...]]:
     document = yaml.safe_load(CONTRACT_PATH.read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
     return {
-        type_name: tuple(_field(schema_name, name, prop) for name, prop in
-                         schemas[schema_name]["properties"].items())
+        type_name: tuple(
+            _field(schema_name, name, prop)
+            for name, prop in schemas[schema_name]["properties"].items()
+        )
         for type_name, schema_name in INPUT_SCHEMAS.items()
     }
 
@@ -78,8 +80,11 @@ def check_body(type_name: str, body: object) -> list[FieldError]:
     if not isinstance(body, dict):
         return [FieldError("body", "type", f"body must be a JSON object; got {json_type(body)}")]
     specs = {spec.name: spec for spec in writable_fields(type_name)}
-    return [error for name, value in body.items()
-            if (error := _check_field(specs, name, value)) is not None]
+    return [
+        error
+        for name, value in body.items()
+        if (error := _check_field(specs, name, value)) is not None
+    ]
 
 
 def _check_field(specs: dict[str, FieldSpec], name: str, value: object) -> FieldError | None:
@@ -93,7 +98,8 @@ def _check_field(specs: dict[str, FieldSpec], name: str, value: object) -> Field
         return FieldError(name, "type", f"{name} must be a string or null; got {json_type(value)}")
     if value is not None and len(value) > spec.max_length:
         return FieldError(
-            name, "maxLength",
+            name,
+            "maxLength",
             f"{name} is {len(value)} characters; at most {spec.max_length} allowed",
         )
     return None
@@ -105,8 +111,13 @@ def json_type(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    for python_type, name in ((int, "integer"), (float, "number"), (str, "string"),
-                              (list, "array"), (dict, "object")):
+    for python_type, name in (
+        (int, "integer"),
+        (float, "number"),
+        (str, "string"),
+        (list, "array"),
+        (dict, "object"),
+    ):
         if isinstance(value, python_type):
             return name
     return type(value).__name__

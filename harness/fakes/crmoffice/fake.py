@@ -53,10 +53,13 @@ class FakeCrmoffice:
         self._lock = threading.RLock()
         self._issuer = TokenIssuer(clock, client_id, client_secret, token_ttl)
         keys = IdempotencyKeys()
-        self._tables = {name: Table(name, writable_fields(name), FIRST_IDS[name])
-                        for name in resource_names()}
-        self._apis = [ResourceApi(table, clock, self._issuer, keys, self._lock,
-                                  location_base=self.base_url) for table in self._tables.values()]
+        self._tables = {
+            name: Table(name, writable_fields(name), FIRST_IDS[name]) for name in resource_names()
+        }
+        self._apis = [
+            ResourceApi(table, clock, self._issuer, keys, self._lock, location_base=self.base_url)
+            for table in self._tables.values()
+        ]
         api_host, api_prefix = _split(self.base_url)
         identity_host, identity_prefix = _split(self.identity_url)
         self.hosts: tuple[str, ...] = tuple(dict.fromkeys((api_host, identity_host)))
@@ -65,11 +68,19 @@ class FakeCrmoffice:
     def _build_routes(
         self, api_host: str, api_prefix: str, identity_host: str, identity_prefix: str
     ) -> tuple[Route, ...]:
-        token = Route(TOKEN_ROUTE, "POST", re.escape(f"{identity_prefix}/connect/token"), "read",
-                      lambda request, _match: self._issuer.token_endpoint(request),
-                      (identity_host,))
-        resources = [route for api in self._apis
-                     for route in api.routes(prefix=api_prefix, hosts=(api_host,))]
+        token = Route(
+            TOKEN_ROUTE,
+            "POST",
+            re.escape(f"{identity_prefix}/connect/token"),
+            "read",
+            lambda request, _match: self._issuer.token_endpoint(request),
+            (identity_host,),
+        )
+        resources = [
+            route
+            for api in self._apis
+            for route in api.routes(prefix=api_prefix, hosts=(api_host,))
+        ]
         return (token, *resources)
 
     @property
@@ -99,33 +110,45 @@ class FakeCrmoffice:
     def unknown_route(self, request: FakeRequest, allowed: Sequence[str]) -> FakeResponse:
         if allowed:
             return problems.method_not_allowed(request.method, request.path, allowed)
-        return problems.not_found(f"no resource at {request.method} {request.path}; known: "
-                                  "/connect/token, /contacts, /companies")
+        return problems.not_found(
+            f"no resource at {request.method} {request.path}; known: "
+            "/connect/token, /contacts, /companies"
+        )
 
     # --- a person in the UI ------------------------------------------------------------------
 
-    def insert(self, type_name: str, fields: Mapping[str, Value], *,
-               at: datetime | None = None) -> int:
+    def insert(
+        self, type_name: str, fields: Mapping[str, Value], *, at: datetime | None = None
+    ) -> int:
         table = self._table(type_name)
         _validate(type_name, fields)
         with self._lock:
             return table.insert(fields, at=at or self.clock.now()).id
 
-    def ui_edit(self, type_name: str, record_id: int, fields: Mapping[str, Value], *,
-                at: datetime | None = None) -> None:
+    def ui_edit(
+        self,
+        type_name: str,
+        record_id: int,
+        fields: Mapping[str, Value],
+        *,
+        at: datetime | None = None,
+    ) -> None:
         """Edit like the API: updatedAt (at, or now) moves only when a value changes."""
         _validate(type_name, fields)
         with self._lock:
-            self._table(type_name).update(self._live(type_name, record_id), fields,
-                                          at=at or self.clock.now())
+            self._table(type_name).update(
+                self._live(type_name, record_id), fields, at=at or self.clock.now()
+            )
 
     def ui_delete(self, type_name: str, record_id: int, *, at: datetime | None = None) -> None:
         with self._lock:
-            self._table(type_name).delete(self._live(type_name, record_id),
-                                          at=at or self.clock.now())
+            self._table(type_name).delete(
+                self._live(type_name, record_id), at=at or self.clock.now()
+            )
 
-    def get(self, type_name: str, record_id: int, *,
-            include_deleted: bool = False) -> dict[str, Any] | None:
+    def get(
+        self, type_name: str, record_id: int, *, include_deleted: bool = False
+    ) -> dict[str, Any] | None:
         table = self._table(type_name)
         with self._lock:
             record = table.any(record_id) if include_deleted else table.live(record_id)

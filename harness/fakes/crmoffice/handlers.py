@@ -33,8 +33,17 @@ from harness.fakes.http import FakeRequest, FakeResponse, Handler, Route
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
-ERROR_CODES = ("maxLength", "type", "unknownField", "readOnly", "invalidJson", "range", "format",
-               "invalidCursor", "rejected")
+ERROR_CODES = (
+    "maxLength",
+    "type",
+    "unknownField",
+    "readOnly",
+    "invalidJson",
+    "range",
+    "format",
+    "invalidCursor",
+    "rejected",
+)
 
 
 @dataclass(frozen=True)
@@ -160,8 +169,10 @@ class ResourceApi:
         return problems.not_found(f"{self.type_name} {record_id} {what}")
 
     def _created(self, replay: Replay, *, replayed: bool) -> FakeResponse:
-        headers = {**_json_headers(),
-                   "Location": f"{self._location_base}/{self.type_name}/{replay.record_id}"}
+        headers = {
+            **_json_headers(),
+            "Location": f"{self._location_base}/{self.type_name}/{replay.record_id}",
+        }
         if replayed:
             headers["Idempotent-Replayed"] = "true"
         return FakeResponse(201, dict(replay.body), headers)
@@ -196,8 +207,13 @@ def _invalid_json(message: str) -> FieldError:
 def _check_key(key: str | None) -> list[FieldError]:
     if key is None or 1 <= len(key) <= MAX_KEY_LENGTH:
         return []
-    return [FieldError("Idempotency-Key", "maxLength" if key else "range",
-                       f"Idempotency-Key is {len(key)} characters; 1 to {MAX_KEY_LENGTH} allowed")]
+    return [
+        FieldError(
+            "Idempotency-Key",
+            "maxLength" if key else "range",
+            f"Idempotency-Key is {len(key)} characters; 1 to {MAX_KEY_LENGTH} allowed",
+        )
+    ]
 
 
 def _record_failure(fault: Fault) -> FieldError:

@@ -1,8 +1,8 @@
 """The identity host: OAuth2 token endpoint (RFC 6749) and bearer-token checks (RFC 6750).
 
-    issuer = TokenIssuer(clock, "talkqa", "secret", ttl=3600)
-    response = issuer.token_endpoint(request)      # POST {identity}/connect/token
-    refusal = issuer.refuse(request)               # None when the bearer token is valid
+issuer = TokenIssuer(clock, "talkqa", "secret", ttl=3600)
+response = issuer.token_endpoint(request)      # POST {identity}/connect/token
+refusal = issuer.refuse(request)               # None when the bearer token is valid
 """
 
 from __future__ import annotations
@@ -54,25 +54,32 @@ class TokenIssuer:
             return self._refresh_grant(form)
         if grant is None:
             return oauth_error(400, "invalid_request", "grant_type is missing")
-        return oauth_error(400, "unsupported_grant_type",
-                            f"grant_type {grant!r} is not supported; use client_credentials "
-                            "or refresh_token")
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            f"grant_type {grant!r} is not supported; use client_credentials or refresh_token",
+        )
 
     def _check_client(self, request: FakeRequest, form: dict[str, str]) -> FakeResponse | None:
         client = _basic_credentials(request) or (form.get("client_id"), form.get("client_secret"))
         if client[0] is None or client[1] is None:
             return oauth_error(400, "invalid_request", "client_id and client_secret are required")
         if not (_same(client[0], self._client[0]) and _same(client[1], self._client[1])):
-            return oauth_error(401, "invalid_client", "unknown client or wrong secret",
-                                {"WWW-Authenticate": 'Basic realm="crmoffice"'})
+            return oauth_error(
+                401,
+                "invalid_client",
+                "unknown client or wrong secret",
+                {"WWW-Authenticate": 'Basic realm="crmoffice"'},
+            )
         return None
 
     def _client_credentials(self, form: dict[str, str]) -> FakeResponse:
         asked = form.get("scope", " ".join(SCOPES)).split()
         unknown = [scope for scope in asked if scope not in SCOPES]
         if unknown:
-            return oauth_error(400, "invalid_scope",
-                                f"unknown scope {unknown[0]!r}; known: {' '.join(SCOPES)}")
+            return oauth_error(
+                400, "invalid_scope", f"unknown scope {unknown[0]!r}; known: {' '.join(SCOPES)}"
+            )
         return self._grant(" ".join(asked) or " ".join(SCOPES))
 
     def _refresh_grant(self, form: dict[str, str]) -> FakeResponse:
@@ -91,10 +98,16 @@ class TokenIssuer:
             expires = self._clock.now() + timedelta(seconds=self._ttl)
             self._access[access] = _AccessToken(expires)
             self._refresh.add(refresh)
-        body = {"access_token": access, "token_type": "Bearer", "expires_in": self._ttl,
-                "refresh_token": refresh, "scope": scope}
-        return FakeResponse(200, body, {"Content-Type": "application/json",
-                                        "Cache-Control": "no-store"})
+        body = {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": self._ttl,
+            "refresh_token": refresh,
+            "scope": scope,
+        }
+        return FakeResponse(
+            200, body, {"Content-Type": "application/json", "Cache-Control": "no-store"}
+        )
 
     # --- bearer tokens on the API host -----------------------------------------------------
 
@@ -158,6 +171,8 @@ def _basic_credentials(request: FakeRequest) -> tuple[str | None, str | None] | 
 def oauth_error(
     status: int, error: str, description: str, headers: dict[str, str] | None = None
 ) -> FakeResponse:
-    return FakeResponse(status, {"error": error, "error_description": description},
-                        {"Content-Type": "application/json", "Cache-Control": "no-store",
-                         **(headers or {})})
+    return FakeResponse(
+        status,
+        {"error": error, "error_description": description},
+        {"Content-Type": "application/json", "Cache-Control": "no-store", **(headers or {})},
+    )

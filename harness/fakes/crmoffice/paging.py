@@ -1,7 +1,7 @@
 """List query parameters and the opaque keyset cursor of GET /contacts and /companies.
 
-    query = parse_list_query(request)          # PageQuery, or a list of FieldError for a 400
-    cursor = encode_cursor(last_record.sort_key)
+query = parse_list_query(request)          # PageQuery, or a list of FieldError for a 400
+cursor = encode_cursor(last_record.sort_key)
 """
 
 from __future__ import annotations
@@ -69,11 +69,14 @@ def _since(raw: str | None, errors: list[FieldError]) -> datetime | None:
     try:
         return parse_rfc3339(raw)
     except ValueError:
-        errors.append(FieldError(
-            "updatedSince", "format",
-            f"updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
-            f"got {raw!r}",
-        ))
+        errors.append(
+            FieldError(
+                "updatedSince",
+                "format",
+                f"updatedSince must be an RFC 3339 date-time such as 2026-01-05T09:00:00.000Z; "
+                f"got {raw!r}",
+            )
+        )
         return None
 
 
@@ -83,10 +86,13 @@ def _after(raw: str | None, errors: list[FieldError]) -> SortKey | None:
     try:
         return decode_cursor(raw)
     except ValueError:
-        errors.append(FieldError(
-            "cursor", "invalidCursor",
-            f"cursor {raw[:60]!r} was not issued by this API; pass nextCursor unchanged",
-        ))
+        errors.append(
+            FieldError(
+                "cursor",
+                "invalidCursor",
+                f"cursor {raw[:60]!r} was not issued by this API; pass nextCursor unchanged",
+            )
+        )
         return None
 
 
@@ -95,6 +101,7 @@ def _flag(raw: str | None, errors: list[FieldError]) -> bool:
         return False
     if raw == "true":
         return True
-    errors.append(FieldError("includeDeleted", "type", f"includeDeleted must be true or false; "
-                                                     f"got {raw!r}"))
+    errors.append(
+        FieldError("includeDeleted", "type", f"includeDeleted must be true or false; got {raw!r}")
+    )
     return False

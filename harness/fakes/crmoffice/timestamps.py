@@ -1,7 +1,7 @@
 """Crmoffice time stamps: UTC, millisecond precision, RFC 3339 on the wire.
 
-    stamp(datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC))   # "2026-01-05T09:00:00.123Z"
-    parse_rfc3339("2026-01-05T10:00:00+01:00")                 # datetime(2026, 1, 5, 9, 0, ...)
+stamp(datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC))   # "2026-01-05T09:00:00.123Z"
+parse_rfc3339("2026-01-05T10:00:00+01:00")                 # datetime(2026, 1, 5, 9, 0, ...)
 """
 
 from __future__ import annotations
