@@ -302,6 +302,8 @@ PROVEN_BY: dict[str, frozenset[str]] = {
         "no-echo-after-edit",
         "delete-in-crmoffice",
         "shared-target-type",
+        # A forgotten link makes the next cycle insert the linked record again.
+        "no-reverse-creation",
     },
     "empty_is_no_change": frozenset(
         {"cleared-to-{target}", "cleared-to-{source}", "cleared-required-field"}
