@@ -18,6 +18,8 @@ from typing import Any
 
 import allure
 import pytest
+from allure_pytest_bdd.pytest_bdd_listener import PytestBDDListener
+from allure_pytest_bdd.steps import get_step_uuid
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.checklist.files import generated_from
@@ -202,6 +204,30 @@ def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None
         name="HTTP exchanges (secrets masked)",
         attachment_type=allure.attachment_type.TEXT,
     )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_bdd_before_step_call(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: dict[str, Any],
+) -> None:
+    """A step's parameters in the report are the values its text gave, never the fixtures it
+    uses (they showed as `driver <ChecklistDriver object at 0x7f…>`). trylast: after
+    allure-pytest-bdd has added every argument to the step."""
+    fixtures = {name for name, value in step_func_args.items() if not isinstance(value, str)}
+    listener = next(
+        (p for p in request.config.pluginmanager.get_plugins() if isinstance(p, PytestBDDListener)),
+        None,
+    )
+    if not fixtures or listener is None:
+        return
+    with listener.lifecycle.update_step(uuid=get_step_uuid(step)) as result:
+        if result is not None:
+            result.parameters = [p for p in result.parameters if p.name not in fixtures]
 
 
 @pytest.hookimpl(trylast=True)

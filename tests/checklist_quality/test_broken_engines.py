@@ -76,6 +76,14 @@ def test_the_real_engine_passes_everything_serially_and_on_two_workers(tmp_path:
     serial = run_checklist("harness.engine:create_engine", tmp_path / "serial")
     parallel = run_checklist("harness.engine:create_engine", tmp_path / "xdist", "-n", "2")
     assert {r.status for r in serial} == {"passed"}
+    # Issue 12: a step's report parameters are its text's values, never fixture objects
+    # (`driver <harness.qa.driver.ChecklistDriver object at 0x7f...>`).
+    leaked = [
+        p.name
+        for p in (tmp_path / "serial").glob("*-result.json")
+        if "object at 0x" in p.read_text("utf-8")
+    ]
+    assert leaked == []
 
     def outcome(results: list[Result]) -> set[tuple[str, str, str]]:
         return {(r.name, str(sorted(r.parameters.items())), r.status) for r in results}
