@@ -8,11 +8,11 @@ document with no warning, and the gate passed "29 of 29".
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from checklist_helpers import DOCUMENT, REPO
+from checklist_helpers import DOCUMENT
+
+from tests.runs import run_features
 
 
 def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path: Path) -> None:
@@ -23,23 +23,7 @@ def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path:
         ),
         "utf-8",
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            "-p",
-            "no:xdist",
-            f"--document={fewer}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_features(f"--document={fewer}")
     assert done.returncode == 4, done.stdout[-2000:]  # pytest's usage error: nothing ran
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR:")]
     assert len(errors) == 1 and "Traceback" not in done.stderr, done.stderr

@@ -20,6 +20,7 @@ import pytest
 from harness.checklist.items import red_stories
 from harness.qa.signoff import Result, build_summary, gate, read_results
 from harness.spec import load_spec
+from tests.runs import run_features
 
 REPO = Path(__file__).resolve().parents[2]
 PHONES = {"MobilePhone", "Phone"}
@@ -188,25 +189,7 @@ def test_a_partial_run_leaves_no_item_without_a_result(tmp_path: Path) -> None:
     """Issue 12: `-m critical` showed a green 100% in the report while 70 scenarios never ran.
     Each deselected scenario now has a skipped result naming why, so the landing page counts it
     and the gate says what did not run."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            "-p",
-            "no:xdist",
-            "-m",
-            "critical",
-            f"--alluredir={tmp_path}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_features("-m", "critical", f"--alluredir={tmp_path}")
     assert done.returncode == 0, done.stdout[-2000:]
     results = read_results(tmp_path)
     full = len(run_checklist("harness.engine:create_engine", tmp_path / "full"))

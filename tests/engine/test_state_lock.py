@@ -30,16 +30,22 @@ with StateLock(Path(sys.argv[1])).held():
 """
 
 
-def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Rig) -> None:
+def hold_lock(state: Path) -> subprocess.Popen[str]:
+    """Another process that holds the state file's lock until its stdin closes."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
+        [sys.executable, "-c", HOLDER, str(state)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Rig) -> None:
+    holder = hold_lock(rig.context.state_path)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         rig.sf.insert("Contact", ADA)
         engine = rig.engine()
         with pytest.raises(StateInUseError) as refused:
@@ -57,14 +63,7 @@ def test_a_second_engine_on_a_held_state_file_is_refused_with_the_holder(rig: Ri
 
 
 def test_a_killed_holder_leaves_no_stale_lock(rig: Rig) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(rig.context.state_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder = hold_lock(rig.context.state_path)
     holder.kill()
     holder.wait(timeout=30)
     rig.sf.insert("Contact", ADA)

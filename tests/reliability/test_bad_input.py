@@ -26,6 +26,7 @@ from harness.engine import EngineContext, SyncEngine, create_engine
 from harness.errors import ApiContractError, AuthenticationError, RetriableError
 from harness.fakes import world as world_module
 from harness.fakes.world import FakeWorld
+from tests.runs import run_features
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -291,28 +292,15 @@ def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(tmp_path: 
     from harness.fakes.world import FAKE_SF_PASSWORD
 
     results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            "-p",
-            "no:xdist",
-            "-k",
-            "one_linked",
-            "--sync-engine",
-            "tests.reliability.leaky:leaky_engine",
-            "--tb=long",
-            "-rA",
-            f"--alluredir={results}",
-            f"--junitxml={junit}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_features(
+        "-k",
+        "one_linked",
+        "--sync-engine",
+        "tests.reliability.leaky:leaky_engine",
+        "--tb=long",
+        "-rA",
+        f"--alluredir={results}",
+        f"--junitxml={junit}",
     )
     assert done.returncode == 1, done.stdout[-2000:]
     written = [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -90,6 +90,19 @@ def test_flows_without_properties_are_findings(tmp_path: Path) -> None:
     assert all("lists no properties" in gap for gap in gaps)
 
 
+def gate_args(results: Path) -> argparse.Namespace:
+    """`talkqa signoff --gate` on these results, printing its verdict."""
+    return argparse.Namespace(
+        results=results,
+        document=DOCUMENT,
+        markdown=None,
+        attach=False,
+        quiet=False,
+        gate=True,
+        report=None,
+    )
+
+
 def test_a_partial_run_prints_a_verdict_naming_what_did_not_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -99,16 +112,7 @@ def test_a_partial_run_prints_a_verdict_naming_what_did_not_run(
     write_results(tmp_path, spec, {})
     for path in sorted(tmp_path.glob("*-result.json"))[5:]:
         path.unlink()
-    args = argparse.Namespace(
-        results=tmp_path,
-        document=DOCUMENT,
-        markdown=None,
-        attach=False,
-        quiet=False,
-        gate=True,
-        report=None,
-    )
-    assert run_signoff(args) == 1
+    assert run_signoff(gate_args(tmp_path)) == 1
     out = capsys.readouterr().out
     assert "not ready for sign-off" in out
     assert "— not run" in out and "Not run:" in out
@@ -123,16 +127,7 @@ def test_markup_in_a_name_or_reason_is_printed_as_text(
         data = json.loads(path.read_text("utf-8"))
         data["name"] = "[/] [bold]x[/bold] " + data["name"]
         path.write_text(json.dumps(data), "utf-8")
-    args = argparse.Namespace(
-        results=tmp_path,
-        document=DOCUMENT,
-        markdown=None,
-        attach=False,
-        quiet=False,
-        gate=True,
-        report=None,
-    )
-    assert run_signoff(args) == 1
+    assert run_signoff(gate_args(tmp_path)) == 1
     assert "[/] [bold]x[/bold]" in capsys.readouterr().out
 
 
