@@ -18,6 +18,7 @@ from typing import Any
 
 import allure
 import pytest
+from allure_commons.model2 import Parameter, Status, StatusDetails
 from allure_pytest_bdd.pytest_bdd_listener import PytestBDDListener
 from allure_pytest_bdd.steps import get_step_uuid
 from pytest_bdd.scenario import scenario_wrapper_template_registry
@@ -29,10 +30,10 @@ from harness.errors import FatalError, TalkQAError
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
-from harness.qa.labels import scenario_labels
+from harness.qa.labels import run_parameters, scenario_labels
 from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
-from harness.qa.signoff import FINDING_ATTACHMENT
+from harness.qa.signoff import FINDING_ATTACHMENT, GAP_TAG, gap_message
 from harness.qa.targets import MockTarget, SandboxTarget, Target
 from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
@@ -48,6 +49,7 @@ SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
 # Masks this run's credentials in everything pytest writes: terminal, JUnit XML, skip
 # reasons, the Allure results (their messages and traces come from the exception itself).
 RUN_REDACTOR = pytest.StashKey[Redactor]()
+SCENARIO_FINDINGS = pytest.StashKey[list[str]]()  # what a scenario found in the document
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -181,6 +183,7 @@ def driver(
         yield checklist
     finally:
         _attach_evidence(checklist, exchanges)
+        request.node.stash[SCENARIO_FINDINGS] = list(checklist.findings)
         checklist.close()
 
 
@@ -219,10 +222,7 @@ def pytest_bdd_before_step_call(
     uses (they showed as `driver <ChecklistDriver object at 0x7f…>`). trylast: after
     allure-pytest-bdd has added every argument to the step."""
     fixtures = {name for name, value in step_func_args.items() if not isinstance(value, str)}
-    listener = next(
-        (p for p in request.config.pluginmanager.get_plugins() if isinstance(p, PytestBDDListener)),
-        None,
-    )
+    listener = _bdd_listener(request.config)
     if not fixtures or listener is None:
         return
     with listener.lifecycle.update_step(uuid=get_step_uuid(step)) as result:
@@ -241,6 +241,20 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     for story in labels.stories:
         allure.dynamic.story(story)  # type: ignore[no-untyped-call]
     allure.dynamic.severity(labels.severity)  # type: ignore[no-untyped-call]
+    # Part of each result's history id: runs on another target or engine keep a history and
+    # trend of their own, and every result says which it judged (issue 12).
+    # Set on the result as plain text (allure.dynamic.parameter would quote them), the form
+    # harness/qa/notrun.py writes for a scenario that did not run, so their ids agree.
+    listener = _bdd_listener(request.config)
+    uuid = listener.nodeid_to_uuid.get(request.node.nodeid) if listener else None
+    if listener is None or uuid is None:
+        return
+    with listener.lifecycle.update_test_case(uuid=uuid) as result:
+        if result is not None:
+            result.parameters.extend(
+                Parameter(name=name, value=value)
+                for name, value in run_parameters(request.config).items()
+            )
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -253,7 +267,31 @@ def pytest_runtest_makereport(
     redactor = item.config.stash.get(RUN_REDACTOR, None)
     if redactor is not None:
         _mask_report(report, redactor)
+    if report.when == "teardown":
+        _mark_document_gap(item)
     return report
+
+
+def _mark_document_gap(item: pytest.Item) -> None:
+    """A document gap that passed is a finding for the lead, never a pass: its Allure result
+    becomes "unknown" with the finding as its message, before allure-pytest-bdd writes it at
+    teardown (issue 12; rewriting the files afterwards loses the race with `allure run`)."""
+    if GAP_TAG not in {marker.name for marker in item.iter_markers()}:
+        return
+    listener = _bdd_listener(item.config)
+    uuid = listener.nodeid_to_uuid.get(item.nodeid) if listener else None
+    if listener is None or uuid is None:
+        return
+    with listener.lifecycle.update_test_case(uuid=uuid) as result:
+        if result is not None and result.status == Status.PASSED:
+            result.status = Status.UNKNOWN
+            findings = item.stash.get(SCENARIO_FINDINGS, [])
+            result.statusDetails = StatusDetails(message=gap_message(findings, item.name))
+
+
+def _bdd_listener(config: pytest.Config) -> PytestBDDListener | None:
+    plugins = config.pluginmanager.get_plugins()
+    return next((p for p in plugins if isinstance(p, PytestBDDListener)), None)
 
 
 def _mask_report(report: pytest.TestReport, redactor: Redactor) -> None:
@@ -341,6 +379,6 @@ def _not_run(item: pytest.Item, spec: DataflowSpec, reason: str) -> NotRun | Non
             ("severity", labels.severity),
             *(("tag", t) for t in tags),
         ],
-        parameters=example,
+        parameters={**example, **run_parameters(item.config)},
         reason=reason,
     )

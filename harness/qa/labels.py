@@ -46,3 +46,12 @@ def scenario_labels(spec: DataflowSpec, item: Any, config: Any) -> ScenarioLabel
         stories=tuple(sorted(story_title(t, descriptions) for t in tags if t.startswith("story-"))),
         severity="critical" if "critical" in tags else "normal",
     )
+
+
+def run_parameters(config: Any) -> dict[str, str]:
+    """What a run judged, as report parameters: a broken engine's run and the real one's, or a
+    sandbox's and the fakes', never share a history line."""
+    return {
+        "Target": str(config.getoption("--target")),
+        "Sync engine": str(config.getoption("--sync-engine")),
+    }

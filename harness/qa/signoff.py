@@ -56,6 +56,16 @@ class Result:
     stop: int
     findings: tuple[str, ...] = ()
 
+    @property
+    def verdict(self) -> str:
+        """The status, except that a document gap that passed is a "finding"."""
+        return _as_finding(self.status, self.tags)
+
+    @property
+    def red(self) -> bool:
+        """Neither a pass nor a finding: the checklist said something is wrong or did not run."""
+        return self.verdict not in ("passed", "finding")
+
 
 @dataclass(frozen=True)
 class ItemRow:
@@ -230,7 +240,14 @@ def _beyond_document(results: list[Result], flows: Iterable[FlowSpec]) -> list[I
 
 
 def _as_finding(status: str, tags: Iterable[str]) -> str:
-    return "finding" if status == "passed" and GAP_TAG in set(tags) else status
+    # "unknown" is how the report holds a gap that passed (see gap_message).
+    return "finding" if status in ("passed", "unknown") and GAP_TAG in set(tags) else status
+
+
+def gap_message(findings: Iterable[str], name: str) -> str:
+    """The status message of a document gap that passed, which the report shows as "unknown"
+    (steps/plugin.py sets it), so Allure never counts a gap among the passes."""
+    return f"{SYMBOLS['finding']}: " + (" ".join(findings) or name)
 
 
 def _worst(statuses: list[str]) -> str:
@@ -270,13 +287,7 @@ def render_markdown(summary: Summary) -> str:
         "",
         counts_line(summary),
         "",
-        "| Area | Checklist item | Result | Per property |",
-        "|---|---|---|---|",
-        *(
-            f"| {r.area} | {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
-            for r in summary.rows
-        ),
-        "",
+        *_matrix(summary.rows),
         "## Gaps in the document (findings for sign-off)",
         *(f"- {gap}" for gap in summary.gaps or ["none"]),
         "",
@@ -287,6 +298,21 @@ def render_markdown(summary: Summary) -> str:
         *(f"- {p}" for p in gate(summary) or ["every checklist scenario ran and passed"]),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _matrix(rows: list[ItemRow]) -> list[str]:
+    """One table per area (a flow of the document, or beyond it) with three columns, so the
+    matrix reads without scrolling sideways in the report's attachment pane."""
+    lines: list[str] = []
+    for area in dict.fromkeys(row.area for row in rows):
+        lines += [f"## {area}", "", "| Checklist item | Result | Per property |", "|---|---|---|"]
+        lines += [
+            f"| {r.item} | {SYMBOLS.get(r.status, r.status)} | {r.detail} |"
+            for r in rows
+            if r.area == area
+        ]
+        lines.append("")
+    return lines
 
 
 def counts(summary: Summary) -> dict[str, int]:
@@ -321,12 +347,15 @@ def write_verdict_result(results_dir: Path, summary: Summary, summary_source: st
     problems = gate(summary)
     ready = not problems
     now = int(time.time() * 1000)
+    run = {k: summary.environment[k] for k in ("Target", "Sync engine") if k in summary.environment}
     result = {
         "uuid": "talkqa-signoff-verdict",
         "name": "Sign-off verdict: " + ("ready" if ready else f"not ready ({len(problems)})"),
         "fullName": "talkqa:sign-off-verdict",
         "testCaseId": "talkqa-sign-off-verdict",
-        "historyId": "talkqa-sign-off-verdict",
+        # Each target and engine has a verdict history of its own (issue 12).
+        "historyId": "talkqa-sign-off-verdict." + ".".join(run.values()),
+        "parameters": [{"name": name, "value": value} for name, value in run.items()],
         "status": "passed" if ready else "failed",
         "statusDetails": {
             "message": "every checklist scenario ran and passed"

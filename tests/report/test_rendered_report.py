@@ -23,6 +23,7 @@ import pytest
 from harness.checklist.items import marker_lines
 from harness.checklist.scenarios import for_flow
 from harness.qa.labels import flow_title, marker_descriptions, story_title
+from harness.qa.signoff import read_results
 from harness.spec import DataflowSpec, load_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -204,6 +205,18 @@ def test_the_quality_gates_tab_shows_the_sign_off_verdict(rendered_report: Path)
     """Issue 12: the tab said "No quality gate results" although make qa has a gate."""
     _, gates = _landing_and_gates(rendered_report)
     assert "talkqa sign-off: every checklist scenario ran and passed" in gates
+
+
+def test_a_document_gap_is_not_shown_as_passed(rendered_report: Path) -> None:
+    """Issue 12: "No properties listed" and "Preexisting duplicate" were counted as passes on
+    the landing page. Each is shown as unknown ("document gap: needs a decision")."""
+    results = read_results(rendered_report.parent / "allure-results")
+    gaps = [r for r in results if "document-gap" in r.tags]
+    without_properties = [f for f in load_spec(DOCUMENT).flows if not f.properties]
+    assert len(gaps) > len(without_properties) >= 1  # the generated gaps and a hand-written one
+    landing, _ = _landing_and_gates(rendered_report)
+    passed = len(results) - len(gaps) + 1  # and the sign-off verdict's own result
+    assert f"Unknown {len(gaps)}" in landing and f"Passed {passed} " in landing, landing[:600]
 
 
 def test_a_partial_run_is_not_100_percent_and_its_gate_says_why(partial_report: Path) -> None:

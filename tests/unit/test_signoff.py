@@ -17,6 +17,7 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures/dataflows/salesforce-
 
 def write_results(directory: Path, spec: DataflowSpec, status_of: dict[str, str]) -> int:
     """One result file per expected checklist run; status_of maps a story tag to a status."""
+    directory.mkdir(parents=True, exist_ok=True)
     count = 0
     for flow in spec.flows:
         for scenario in for_flow(flow):
@@ -140,6 +141,18 @@ def test_a_document_gap_is_a_finding_never_a_pass(tmp_path: Path) -> None:
     assert [r.status for r in gaps] == ["finding", "finding"]
     assert "2 document gap: needs a decision" in render_markdown(summary)
     assert gate(summary) == []  # a finding is for the lead to decide, not a failed check
+
+
+def test_a_gap_the_report_holds_as_unknown_is_still_a_finding(tmp_path: Path) -> None:
+    """The report holds a passed gap as "unknown" (steps/plugin.py); the summary still reads a
+    finding, and a gap whose check failed stays failed."""
+    spec = load_spec(DOCUMENT)
+    write_results(tmp_path / "held", spec, {"story-no-properties-listed": "unknown"})
+    summary = build_summary(spec, read_results(tmp_path / "held"))
+    assert [r.status for r in summary.rows if r.status == "finding"] == ["finding"] * 2
+    assert gate(summary) == []
+    write_results(tmp_path / "red", spec, {"story-no-properties-listed": "failed"})
+    assert len(gate(build_summary(spec, read_results(tmp_path / "red")))) == 2
 
 
 # Explicit ids: a test id holding a lone surrogate cannot travel to an xdist worker.
