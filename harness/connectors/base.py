@@ -16,8 +16,40 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from simple_salesforce.format import format_soql
+
 Value = str | None
 SystemName = Literal["salesforce", "crmoffice"]
+
+
+@dataclass(frozen=True)
+class SyncScope:
+    """Which records an onboarded flow takes, as Talk's "Full Sync" toggle decides.
+
+    onboarded_at set is Full Sync off: only records created at or after it are read, so what
+    the systems held before onboarding never enters a plan and is never copied. None is Full
+    Sync on (every historical record). salesforce_where narrows further, per object, by one
+    SOQL condition: a checklist run on a sandbox gives its run tag, so runs side by side never
+    see each other's records. Crmoffice has no field to carry a tag; its records enter a plan
+    only through a link, and the engine never creates in Salesforce from Crmoffice.
+    """
+
+    onboarded_at: datetime | None = None
+    salesforce_where: Mapping[str, str] = field(default_factory=dict)
+
+    def salesforce_conditions(self, object_name: str) -> list[str]:
+        conditions = []
+        if self.onboarded_at is not None:
+            conditions.append(format_soql("CreatedDate >= {}", self.onboarded_at))
+        if object_name in self.salesforce_where:
+            conditions.append(f"({self.salesforce_where[object_name]})")
+        return conditions
+
+    def takes_crmoffice(self, created_at: datetime | None) -> bool:
+        """Full Sync off: a Crmoffice record made before onboarding is not read into a plan."""
+        if self.onboarded_at is None:
+            return True
+        return created_at is not None and created_at >= self.onboarded_at
 
 
 class FieldValues(Mapping[str, Value]):

@@ -21,9 +21,17 @@ from urllib.parse import urlsplit
 
 import requests
 
-from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, Value, WriteResult
+from harness.connectors.base import (
+    CallCounter,
+    RecordUpdate,
+    SourceRecord,
+    SyncScope,
+    Value,
+    WriteResult,
+)
 from harness.connectors.crmoffice_records import (
     KNOWN_TYPES,
+    created_at,
     parse_list_page,
     parse_written,
     wire_timestamp,
@@ -64,10 +72,12 @@ class CrmofficeConnector:
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
         page_size: int = MAX_PAGE_SIZE,
+        scope: SyncScope | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ConfigError(f"Crmoffice page_size must be 1..{MAX_PAGE_SIZE}, got {page_size}")
         self.settings = settings
+        self.scope = scope or SyncScope()
         self.calls = CallCounter()
         self.page_size = page_size
         self._base = settings.base_url.rstrip("/")
@@ -84,11 +94,16 @@ class CrmofficeConnector:
     ) -> Iterator[list[SourceRecord]]:
         _checked_type(type_name)
         params = {"limit": str(self.page_size), "includeDeleted": "true"}
-        if since is not None:
-            params["updatedSince"] = wire_timestamp(since)
+        # Full Sync off: what was made before onboarding was last changed before it too, or
+        # is dropped below; a record made after it was also changed after it.
+        floor = max((t for t in (since, self.scope.onboarded_at) if t is not None), default=None)
+        if floor is not None:
+            params["updatedSince"] = wire_timestamp(floor)
         while True:
             body = self._read(f"GET /{type_name}", f"/{type_name}", params)
-            records, cursor = parse_list_page(body, type_name, fields)
+            records, cursor = parse_list_page(
+                _in_scope(body, type_name, self.scope), type_name, fields
+            )
             yield records
             if cursor is None:
                 return
@@ -279,3 +294,14 @@ def _json_or_none(response: requests.Response, what: str, redactor: Redactor) ->
         raise contract_error(
             "Crmoffice", what, f"answer is not JSON: {response.text[:200]!r}", redactor
         ) from None
+
+
+def _in_scope(body: Any, type_name: str, scope: SyncScope) -> Any:
+    """The page without the records made before onboarding (Full Sync off)."""
+    if scope.onboarded_at is None or not isinstance(body, Mapping):
+        return body
+    items = body.get("items")
+    if not isinstance(items, list):
+        return body  # parse_list_page names what is wrong with it
+    kept = [i for i in items if scope.takes_crmoffice(created_at(i, type_name))]
+    return {**body, "items": kept}

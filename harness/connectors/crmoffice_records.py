@@ -64,6 +64,11 @@ def record_id_of(item: Any, type_name: str) -> str:
     return str(raw_id)
 
 
+def created_at(item: Any, type_name: str) -> datetime:
+    """A listed record's createdAt; a contract error naming the record when it has none."""
+    return _timestamp(item, type_name, record_id_of(item, type_name), "createdAt")
+
+
 def wire_timestamp(moment: datetime) -> str:
     """RFC 3339 UTC with milliseconds; truncating keeps an inclusive updatedSince inclusive."""
     if moment.tzinfo is None:

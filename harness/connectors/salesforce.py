@@ -24,7 +24,13 @@ from simple_salesforce.exceptions import SalesforceAuthenticationFailed, Salesfo
 from simple_salesforce.format import format_soql
 
 from harness.clock import Clock, SystemClock
-from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, WriteResult
+from harness.connectors.base import (
+    CallCounter,
+    RecordUpdate,
+    SourceRecord,
+    SyncScope,
+    WriteResult,
+)
 from harness.connectors.http_errors import (
     TRANSIENT_STATUSES,
     contract_error,
@@ -76,8 +82,10 @@ class SalesforceConnector:
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 5,
         all_or_none: bool = False,
+        scope: SyncScope | None = None,
     ) -> None:
         self.settings = settings
+        self.scope = scope or SyncScope()
         # Collections' allOrNone: true rolls a whole call back when one record fails, which
         # holds 199 good records back for one bad one. The engine keeps it false; the option
         # exists so a broken engine can show the checklist catches the mistake.
@@ -105,7 +113,9 @@ class SalesforceConnector:
         self, object_name: str, fields: Sequence[str], since: datetime | None
     ) -> Iterator[list[SourceRecord]]:
         fields = _checked_fields(object_name, fields)
-        soql = changed_since_soql(object_name, fields, since)
+        soql = changed_since_soql(
+            object_name, fields, since, self.scope.salesforce_conditions(object_name)
+        )
         # queryAll (include_deleted) so records in the recycle bin come back with IsDeleted=true;
         # page by page, never query_all, which would hold every record in memory at once.
         body = self._call(
@@ -293,15 +303,23 @@ class _Unlimited:
 # --- pure helpers ------------------------------------------------------------------------
 
 
-def changed_since_soql(object_name: str, fields: Sequence[str], since: datetime | None) -> str:
-    """SOQL for records changed at or after since (all when None), oldest first."""
+def changed_since_soql(
+    object_name: str,
+    fields: Sequence[str],
+    since: datetime | None,
+    scope_conditions: Sequence[str] = (),
+) -> str:
+    """SOQL for records changed at or after since (all when None) within the flow's scope
+    (SyncScope.salesforce_conditions), oldest first."""
     select = ", ".join(["Id", *fields, "SystemModstamp", "IsDeleted"])
-    where = ""
+    conditions = []
     if since is not None:
         if since.tzinfo is None:
             raise ValueError(f"since must be timezone-aware, got {since!r}")
         # format_soql drops the microseconds; rounding down keeps the filter inclusive.
-        where = format_soql(" WHERE SystemModstamp >= {}", since)
+        conditions.append(format_soql("SystemModstamp >= {}", since))
+    conditions += scope_conditions
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return f"SELECT {select} FROM {object_name}{where} ORDER BY SystemModstamp, Id"
 
 

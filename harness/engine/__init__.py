@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 import requests
 
 from harness.clock import Clock, SystemClock
-from harness.connectors.base import CrmofficeApi, SalesforceApi
+from harness.connectors.base import CrmofficeApi, SalesforceApi, SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.engine.mapping import EngineMapping, load_mapping
 from harness.engine.merge import MergeRule, decide
@@ -63,6 +63,8 @@ class EngineContext:
     # The connectors' retry pause; a checklist on the fakes passes one that only records, so a
     # scripted Retry-After is checked without waiting for it.
     sleep: Callable[[float], None] = time.sleep
+    # What the flows take: Full Sync off, and a checklist run's tag on a sandbox (SyncScope).
+    scope: SyncScope | None = None
 
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
@@ -96,6 +98,7 @@ def salesforce_connector(context: EngineContext, *, all_or_none: bool = False) -
         session=context.session_factory(),
         sleep=context.sleep,
         all_or_none=all_or_none,
+        scope=context.scope,
     )
 
 
@@ -103,7 +106,10 @@ def crmoffice_connector(context: EngineContext) -> CrmofficeApi:
     from harness.connectors.crmoffice import CrmofficeConnector
 
     return CrmofficeConnector(
-        context.crmoffice, session=context.session_factory(), sleep=context.sleep
+        context.crmoffice,
+        session=context.session_factory(),
+        sleep=context.sleep,
+        scope=context.scope,
     )
 
 

@@ -10,6 +10,7 @@ checked the systems through the engine's own code could share the engine's mista
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
@@ -186,9 +187,15 @@ class CrmofficeQaClient:
     def get(self, type_name: str, record_id: int) -> dict[str, Any]:
         return dict(self._call("GET", f"/{type_name}/{record_id}"))
 
-    def list_all(self, type_name: str) -> list[dict[str, Any]]:
+    def list_all(
+        self, type_name: str, *, updated_since: datetime | None = None
+    ) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         params: dict[str, Any] = {"limit": 1000}
+        if updated_since is not None:
+            # RFC 3339 with milliseconds, truncated: the filter is inclusive, so nothing is lost.
+            utc = updated_since.astimezone(UTC)
+            params["updatedSince"] = f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
         while True:
             page = self._call("GET", f"/{type_name}", params=params)
             items.extend(page["items"])

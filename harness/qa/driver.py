@@ -74,7 +74,9 @@ class ChecklistDriver:
         )
         # Salesforce stamps CreatedDate to the second; start one second early.
         self.started = target.clock.now().replace(microsecond=0) - timedelta(seconds=1)
-        self.observer = Observer(spec, self.salesforce, self.crmoffice, self.started)
+        self.observer = Observer(
+            spec, self.salesforce, self.crmoffice, self.started, target.run_scope()
+        )
         self.sources: list[SourceHandle] = []
         self.cycles: list[Cycle] = []
         self.flow: FlowSpec | None = None
@@ -193,6 +195,8 @@ class ChecklistDriver:
                 session_factory=lambda: self.exchanges.instrument(self.target.new_session()),
                 clock=self.target.clock,
                 sleep=self._pause,
+                # Onboarded as the scenario began: its own records are all "created after".
+                scope=self.target.sync_scope(self.started),
             )
             self._engine = self._engine_factory(context)
         return self._engine

@@ -3,14 +3,17 @@
     observation = observer.observe()             # before and after every cycle
     resolve_links(sources, before, after, spec)  # which new target record belongs to which source
 
-A scenario's records are the Salesforce records it made (or that appeared since it began) and
-the Crmoffice records that were not there when it began. No engine state is consulted: a link
-is what the systems show (the target record a cycle created for a source record).
+A scenario's records are the Salesforce records made since it began and the Crmoffice records
+made since then. On a sandbox, where others' records exist and arrive (a refreshed org, other
+workers), a RunScope narrows both: Salesforce records by the run's tag, Crmoffice records to
+those this run's own sessions made. Nothing older is listed, so the cost of an observation is
+set by the scenario, not by the org. No engine state is consulted: a link is what the systems
+show (the target record a cycle created for a source record).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,6 +78,15 @@ class Observation:
         }
 
 
+@dataclass(frozen=True)
+class RunScope:
+    """Which records of a shared system are the run's: one SOQL condition per Salesforce
+    object (the run tag), and the Crmoffice records the run's sessions made (type, id)."""
+
+    salesforce_where: Mapping[str, str] = field(default_factory=dict)
+    crmoffice_made: Callable[[], set[tuple[str, int]]] | None = None
+
+
 class Observer:
     def __init__(
         self,
@@ -82,12 +94,13 @@ class Observer:
         salesforce: SalesforceQaClient,
         crmoffice: CrmofficeQaClient,
         since: datetime,
+        scope: RunScope | None = None,
     ) -> None:
         self._spec = spec
         self._salesforce = salesforce
         self._crmoffice = crmoffice
         self._since = since
-        self._baseline = {kind: self._crm_ids(kind) for kind in self.target_types()}
+        self._scope = scope or RunScope()
 
     def target_types(self) -> list[str]:
         return sorted({api_type(flow.target_type) for flow in self._spec.flows})
@@ -103,7 +116,9 @@ class Observer:
         for object_name in self.source_objects():
             fields = ["Id", "CreatedDate", "SystemModstamp", *self._mapped_fields(object_name)]
             columns = ", ".join(dict.fromkeys(fields))
-            soql = f"SELECT {columns} FROM {object_name} WHERE CreatedDate >= {{since}}"
+            tagged = self._scope.salesforce_where.get(object_name)
+            extra = f" AND ({tagged})" if tagged else ""
+            soql = f"SELECT {columns} FROM {object_name} WHERE CreatedDate >= {{since}}{extra}"
             for record in self._salesforce.query(soql, since=self._since):
                 record.pop("attributes", None)
                 records[str(record["Id"])] = {"object": object_name, **record}
@@ -118,15 +133,20 @@ class Observer:
         ]
 
     def _crmoffice_records(self) -> dict[tuple[str, int], dict[str, Any]]:
-        return {
-            (kind, int(record["id"])): record
-            for kind in self.target_types()
-            for record in self._crmoffice.list_all(kind)
-            if int(record["id"]) not in self._baseline[kind]
-        }
+        made = self._scope.crmoffice_made() if self._scope.crmoffice_made else None
+        records = {}
+        for kind in self.target_types():
+            # Made since the scenario began: changed since then too, so only those are listed.
+            for record in self._crmoffice.list_all(kind, updated_since=self._since):
+                key = (kind, int(record["id"]))
+                if _made_since(record, self._since) and (made is None or key in made):
+                    records[key] = record
+        return records
 
-    def _crm_ids(self, kind: str) -> set[int]:
-        return {int(record["id"]) for record in self._crmoffice.list_all(kind)}
+
+def _made_since(record: Mapping[str, Any], since: datetime) -> bool:
+    created = record.get("createdAt")
+    return isinstance(created, str) and datetime.fromisoformat(created) >= since
 
 
 def resolve_links(sources: Iterable[SourceHandle], before: Observation, after: Observation) -> None:

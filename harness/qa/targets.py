@@ -15,12 +15,14 @@ from typing import Any, Protocol
 import requests
 
 from harness.clock import Clock, FakeClock, SystemClock
+from harness.connectors.base import SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.errors import AuthenticationError
 from harness.fakes.calls import Call
 from harness.fakes.world import FakeWorld
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
+from harness.qa.observe import RunScope
 from harness.sandbox.budget import ApiBudget
 from harness.sandbox.cleanup import delete_entries, still_in_salesforce
 from harness.sandbox.config import SandboxConfig, login_variables
@@ -29,7 +31,7 @@ from harness.sandbox.guard import OrgIdentity, check_crmoffice, check_salesforce
 from harness.sandbox.ledger import RunLedger
 from harness.sandbox.recorder import CreateRecorder
 from harness.sandbox.seam import SandboxFakes
-from harness.sandbox.tagging import TaggedRecordFactory
+from harness.sandbox.tagging import TAGGED_OBJECTS, TaggedRecordFactory, tag_condition
 
 
 class Target(Protocol):
@@ -73,6 +75,14 @@ class Target(Protocol):
         self, system: str, object_name: str, record_id: str, values: dict[str, Any]
     ) -> MidCycleEdit | None:
         """Arm an edit to land right after the next read of that object; None if impossible."""
+        ...
+
+    def sync_scope(self, onboarded_at: datetime) -> SyncScope | None:
+        """What the engine under test may take here; None: everything (Full Sync on)."""
+        ...
+
+    def run_scope(self) -> RunScope | None:
+        """Which records of the systems are this run's; None: all of them are."""
         ...
 
 
@@ -190,6 +200,12 @@ class MockTarget:
             "salesforce": self.world.salesforce.calls.count(kind="write"),
             "crmoffice": self.world.crmoffice.calls.count(kind="write"),
         }
+
+    def sync_scope(self, onboarded_at: datetime) -> None:
+        return None  # a world of one scenario's own: Full Sync on takes only its records
+
+    def run_scope(self) -> None:
+        return None
 
 
 class SandboxTarget:
@@ -319,3 +335,21 @@ class SandboxTarget:
         self, system: str, object_name: str, record_id: str, values: dict[str, Any]
     ) -> None:
         return None  # the engine's reads of a real system cannot be waited on from outside
+
+    def sync_scope(self, onboarded_at: datetime) -> SyncScope:
+        """Full Sync off, and only records with this run's tag: what the org held before, or
+        other runs make beside this one, is never read into the engine's plan nor copied."""
+        return SyncScope(onboarded_at=onboarded_at, salesforce_where=self._tagged())
+
+    def run_scope(self) -> RunScope:
+        return RunScope(salesforce_where=self._tagged(), crmoffice_made=self._crmoffice_made)
+
+    def _tagged(self) -> dict[str, str]:
+        return {name: tag_condition(name, self.run_id) for name in TAGGED_OBJECTS}
+
+    def _crmoffice_made(self) -> set[tuple[str, int]]:
+        return {
+            (entry.type_name, int(entry.record_id))
+            for entry in self.recorder.entries
+            if entry.system == "crmoffice"
+        }

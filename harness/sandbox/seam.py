@@ -7,12 +7,24 @@ Never a default: without TALKQA_SANDBOX_FAKES=1 the sandbox target talks to the 
 the TALKQA_* variables. One pair of fakes is shared per process, so records a run leaves behind
 stay observable after it (the cleanup tests look). TALKQA_SANDBOX_FAKES_PRODUCTION=1 makes the
 fake org answer IsSandbox false, to prove the production guard.
+
+For the sandbox benchmark (`talkqa bench --sandbox-seam`): TALKQA_SANDBOX_FAKES_PREEXISTING=N
+fills both fakes with N contacts and N/10 products or companies made a year ago, as a refreshed
+sandbox holds; TALKQA_SANDBOX_FAKES_LATENCY_MS=L answers every call L ms late, as a real org
+does; TALKQA_SANDBOX_FAKES_CALLS=DIR writes what the fakes received to DIR/<pid>.json at exit.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import responses
 
@@ -24,6 +36,10 @@ from harness.fakes.salesforce import FakeSalesforce
 SEAM_VARIABLE = "TALKQA_SANDBOX_FAKES"
 SEAM_PRODUCTION_VARIABLE = "TALKQA_SANDBOX_FAKES_PRODUCTION"
 SEAM_REMAINING_VARIABLE = "TALKQA_SANDBOX_FAKES_DAILY_LIMIT"  # to prove the budget guard
+SEAM_PREEXISTING_VARIABLE = "TALKQA_SANDBOX_FAKES_PREEXISTING"
+SEAM_LATENCY_VARIABLE = "TALKQA_SANDBOX_FAKES_LATENCY_MS"
+SEAM_CALLS_VARIABLE = "TALKQA_SANDBOX_FAKES_CALLS"
+PREEXISTING_AGE = timedelta(days=365)
 
 LOGIN_HOST = "https://test.salesforce.com"
 INSTANCE_URL = "https://talkqa--qa.sandbox.my.salesforce.com"
@@ -83,6 +99,64 @@ class SandboxFakes:
             client_id=CRM_CLIENT_ID,
             client_secret=CRM_CLIENT_SECRET,
         )
+        self.preexisting: dict[str, str] = {}
+
+    def fill(self, count: int) -> None:
+        """What a refreshed sandbox already holds: `count` contacts and a tenth as many products
+        in Salesforce, the same in Crmoffice (contacts, companies), all made a year ago."""
+        made = self.salesforce.clock.now() - PREEXISTING_AGE
+        for i in range(count):
+            person = {"FirstName": f"Kari{i}", "LastName": f"Preexisting{i}"}
+            self.salesforce.insert(
+                "Contact", {**person, "MobilePhone": f"+47 4{i:07d}", "Title": "Sales"}, at=made
+            )
+            self.crmoffice.insert(
+                "contacts",
+                {"givenName": person["FirstName"], "familyName": person["LastName"]},
+                at=made,
+            )
+        for i in range(count // 10):
+            self.salesforce.insert("Product2", {"Name": f"Preexisting product {i}"}, at=made)
+            self.crmoffice.insert("companies", {"name": f"Preexisting company {i}"}, at=made)
+        self.preexisting = self._snapshot()
+
+    def _snapshot(self) -> dict[str, str]:
+        """Each record now in the fakes, by a key naming it, with its modification stamp."""
+        stamps = {
+            f"salesforce:{o}:{r['Id']}": str(r.get("SystemModstamp"))
+            for o in ("Contact", "Product2")
+            for r in self.salesforce.records(o)
+        }
+        stamps.update(
+            (f"crmoffice:{t}:{r['id']}", str(r.get("updatedAt")))
+            for t in ("contacts", "companies")
+            for r in self.crmoffice.records(t, include_deleted=True)
+        )
+        return stamps
+
+    def slow_down(self, milliseconds: float) -> None:
+        """Every answer `milliseconds` late, as a real org's round trip."""
+
+        def wait(call: Any, request: Any) -> None:
+            time.sleep(milliseconds / 1000)
+
+        self.salesforce.calls.listeners.append(wait)
+        self.crmoffice.calls.listeners.append(wait)
+
+    def tally(self) -> dict[str, Any]:
+        """What the fakes received, and which pre-existing records changed or went."""
+        now = self._snapshot()
+        changed = sorted(k for k, stamp in self.preexisting.items() if now.get(k) != stamp)
+        return {
+            "salesforce": len(self.salesforce.calls.all()),
+            "crmoffice": len(self.crmoffice.calls.all()),
+            "salesforce_logins": self.salesforce.calls.count(route="login.soap"),
+            "salesforce_routes": self.salesforce.calls.by_route(),
+            "crmoffice_routes": self.crmoffice.calls.by_route(),
+            "preexisting": len(self.preexisting),
+            "preexisting_changed": changed[:20],
+            "preexisting_changed_count": len(changed),
+        }
 
     @contextmanager
     def activated(self) -> Iterator[None]:
@@ -104,8 +178,19 @@ def shared_fakes(env: Mapping[str, str]) -> SandboxFakes | None:
         int(env.get(SEAM_REMAINING_VARIABLE) or 5_000_000),
     )
     if key not in _SHARED:
-        _SHARED[key] = SandboxFakes(is_sandbox=key[0], daily_api_limit=key[1])
+        fakes = SandboxFakes(is_sandbox=key[0], daily_api_limit=key[1])
+        fakes.fill(int(env.get(SEAM_PREEXISTING_VARIABLE) or 0))
+        if env.get(SEAM_LATENCY_VARIABLE):
+            fakes.slow_down(float(env[SEAM_LATENCY_VARIABLE]))
+        if env.get(SEAM_CALLS_VARIABLE):
+            atexit.register(_write_tally, fakes, Path(env[SEAM_CALLS_VARIABLE]))
+        _SHARED[key] = fakes
     return _SHARED[key]
+
+
+def _write_tally(fakes: SandboxFakes, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{os.getpid()}.json").write_text(json.dumps(fakes.tally()), "utf-8")
 
 
 def reset_shared_fakes() -> None:

@@ -35,6 +35,18 @@ def tag_record(object_name: str, fields: dict[str, Any], run_id: str) -> dict[st
     return tagged
 
 
+# Every object a checklist run creates, hence every one its sync scope and observer narrow.
+TAGGED_OBJECTS = (*TAG_FIELDS, *SUFFIX_FIELDS)
+
+
+def tag_condition(object_name: str, run_id: str) -> str:
+    """A SOQL condition true of exactly this run's records of one object."""
+    tag = run_tag(run_id).replace("\\", "\\\\").replace("'", "\\'")
+    if object_name in TAG_FIELDS:
+        return f"{TAG_FIELDS[object_name]} = '{tag}'"
+    return f"{SUFFIX_FIELDS[object_name]} LIKE '% {tag}'"
+
+
 def tagged_soql(object_name: str) -> str:
     """A format_soql template for one object's tagged records created before {cutoff}."""
     field = TAG_FIELDS.get(object_name) or SUFFIX_FIELDS[object_name]
