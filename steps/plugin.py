@@ -123,17 +123,19 @@ def _open_sandbox(config: pytest.Config) -> None:
     env = environ_with_dotenv()
     run_id = shared_run_id(new_run_id())
 
-    def make() -> SandboxTarget:
+    def make(joining: SandboxTarget | None = None) -> SandboxTarget:
         return sandbox_target(
             env,
             run_id=run_id,
             sf_auth=config.getoption("--sf-auth"),
             min_remaining=config.getoption("--min-remaining"),
+            joining=joining,
         )
 
-    with _stop_on_fatal(config), make() as target:
-        config.stash[RUN_REDACTOR] = config.stash[RUN_REDACTOR].with_secrets(target.secrets())
-    config.stash[SANDBOX_TARGETS] = make
+    with _stop_on_fatal(config), make() as first:
+        config.stash[RUN_REDACTOR] = config.stash[RUN_REDACTOR].with_secrets(first.secrets())
+    # Every scenario's target joins the first: its guard and its one Salesforce login.
+    config.stash[SANDBOX_TARGETS] = lambda: make(joining=first)
 
 
 @contextmanager
@@ -154,6 +156,9 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
         return
     with _stop_on_fatal(pytestconfig), make() as sandbox:
         yield sandbox
+    # A session renewed during the scenario is a new secret for the run's masking too.
+    redactor = pytestconfig.stash[RUN_REDACTOR]
+    pytestconfig.stash[RUN_REDACTOR] = redactor.with_secrets(sandbox.secrets())
     if sandbox.budget.exhausted:  # the scenario failed on it; the next would too
         pytest.exit(sandbox.budget.message(), returncode=1)
 

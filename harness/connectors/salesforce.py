@@ -42,10 +42,12 @@ from harness.connectors.salesforce_records import parse_query_page, parse_save_r
 from harness.connectors.settings import (
     ClientCredentialsLogin,
     JwtLogin,
+    OwnLogin,
     PasswordLogin,
-    SalesforceLogin,
     SalesforceSettings,
     SessionLogin,
+    SharedLogin,
+    own_login,
     simple_salesforce_login,
 )
 from harness.connectors.transport import Answer, CallObserver, Endpoint, Kind, observe
@@ -93,7 +95,7 @@ class SalesforceConnector:
         self.clock = clock or SystemClock()
         self.calls = CallCounter()
         self._version = _checked_version(settings)
-        _check_login(settings.login, self._version)
+        _check_login(own_login(settings.login), self._version)
         self._session = session or requests.Session()
         self._guard = _LoginGuard()
         self._observer: CallObserver = observe(
@@ -104,7 +106,8 @@ class SalesforceConnector:
             after_answer=self._guard.after_answer,
         )
         self._retry = RetryPolicy(max_attempts=max_attempts, sleep=sleep)
-        self._secrets = _secrets_of(settings.login)
+        self._secrets = _secrets_of(own_login(settings.login))
+        self._shared_renewed = False  # a shared session renewed in this call already
         self._sf: Salesforce | None = None
 
     # --- SalesforceApi ------------------------------------------------------------------
@@ -171,6 +174,7 @@ class SalesforceConnector:
 
     def _call(self, what: str, operation: Callable[[Salesforce], T]) -> T:
         self._guard.start_call()
+        self._shared_renewed = False
         return self._retry.call(lambda: self._attempt(what, operation))
 
     def _attempt(self, what: str, operation: Callable[[Salesforce], T]) -> T:
@@ -180,11 +184,13 @@ class SalesforceConnector:
         except SalesforceAuthenticationFailed as exc:  # the re-login inside simple-salesforce
             raise self._login_error(exc) from None
         except SalesforceError as exc:
+            if self._renewed_shared_session(exc):
+                return self._attempt(what, operation)
             raise self._api_error(exc, what) from None
         except _LoginRefusedError:
             raise AuthenticationError(
                 f"Salesforce {what}: the session was refused again right after logging in anew "
-                f"as {_who(self.settings.login)}; not logging in a third time"
+                f"as {_who(own_login(self.settings.login))}; not logging in a third time"
             ) from None
         except requests.exceptions.JSONDecodeError:
             raise contract_error("Salesforce", what, "answer is not JSON") from None
@@ -196,6 +202,18 @@ class SalesforceConnector:
             # simple-salesforce reads result.json()[0]['errorCode'] from every 401; a 401 that is
             # not a Salesforce error list makes it crash with one of these.
             raise contract_error("Salesforce", what, f"unreadable 401 answer ({exc!r})") from None
+
+    def _renewed_shared_session(self, exc: SalesforceError) -> bool:
+        """A run's shared session expired: take a fresh one from its source, once per call."""
+        login = self.settings.login
+        if not isinstance(login, SharedLogin) or exc.status != 401 or self._sf is None:
+            return False
+        if self._shared_renewed:
+            return False
+        self._shared_renewed = True
+        login.source.renew(self._sf.session_id)
+        self._sf = None
+        return True
 
     def _client(self) -> Salesforce:
         if self._sf is None:
@@ -221,7 +239,7 @@ class SalesforceConnector:
         status = self._observer.last.status if self._observer.last else None
         reason = " ".join(f"{exc.code or ''} {exc.auth_message}".split())[:300]
         text = self._redactor.text(
-            f"Salesforce login as {_who(self.settings.login)} failed: {reason}"
+            f"Salesforce login as {_who(own_login(self.settings.login))} failed: {reason}"
         )
         if _transient_login_failure(status, exc.code):
             return RetriableError(text, retry_after=self._retry_after())
@@ -255,7 +273,11 @@ class SalesforceConnector:
         return parse_retry_after(last.headers.get("Retry-After")) if last else None
 
     def _last_url(self) -> str:
-        return self._sf.base_url if self._sf is not None else _login_host(self.settings.login)
+        return (
+            self._sf.base_url
+            if self._sf is not None
+            else _login_host(own_login(self.settings.login))
+        )
 
 
 class _LoginRefusedError(Exception):
@@ -375,7 +397,7 @@ def _checked_version(settings: SalesforceSettings) -> str:
     return version
 
 
-def _check_login(login: SalesforceLogin, version: str) -> None:
+def _check_login(login: OwnLogin, version: str) -> None:
     if isinstance(login, PasswordLogin) and float(version) >= FIRST_VERSION_WITHOUT_SOAP_LOGIN:
         raise ConfigError(
             f"Salesforce password login uses SOAP login(), which API {version} no longer offers "
@@ -396,7 +418,7 @@ def _transient_login_failure(status: int | None, code: str | int | None) -> bool
     return status in TRANSIENT_STATUSES or code in TRANSIENT_STATUSES
 
 
-def _secrets_of(login: SalesforceLogin) -> list[str]:
+def _secrets_of(login: OwnLogin) -> list[str]:
     if isinstance(login, PasswordLogin):
         return [login.password, login.security_token, login.password + login.security_token]
     if isinstance(login, SessionLogin):
@@ -406,13 +428,13 @@ def _secrets_of(login: SalesforceLogin) -> list[str]:
     return [login.consumer_secret]
 
 
-def _login_host(login: SalesforceLogin) -> str:
+def _login_host(login: OwnLogin) -> str:
     if isinstance(login, SessionLogin):
         return login.instance_url
     return f"https://{login.domain}.salesforce.com"
 
 
-def _who(login: SalesforceLogin) -> str:
+def _who(login: OwnLogin) -> str:
     """The user and where, for messages: never a password, token or session id."""
     if isinstance(login, SessionLogin):
         return urlsplit(login.instance_url).netloc or login.instance_url

@@ -8,7 +8,7 @@ crm = CrmofficeSettings("https://api.crmoffice.test", "https://id.crmoffice.test
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 DEFAULT_SALESFORCE_API_VERSION = "59.0"  # SOAP password login is gone from 65.0 on
 
@@ -50,7 +50,36 @@ class ClientCredentialsLogin:
     domain: str = ""  # e.g. "mycompany--qa.sandbox.my"
 
 
-SalesforceLogin = PasswordLogin | SessionLogin | JwtLogin | ClientCredentialsLogin
+OwnLogin = PasswordLogin | SessionLogin | JwtLogin | ClientCredentialsLogin  # credentials
+
+
+class SessionSource(Protocol):
+    """Where a shared login keeps its session (harness/sandbox/sessions.py)."""
+
+    def current(self) -> SessionLogin:
+        """The run's session, logging in on first use."""
+        ...
+
+    def renew(self, stale_session_id: str) -> SessionLogin:
+        """A fresh session, unless another client already replaced the stale one."""
+        ...
+
+
+@dataclass(frozen=True)
+class SharedLogin:
+    """One login for a whole run: every client uses `source`'s session and asks it for a new
+    one when Salesforce calls it expired, so a run logs in once, not once per client."""
+
+    login: OwnLogin
+    source: SessionSource = field(repr=False, compare=False)
+
+
+SalesforceLogin = OwnLogin | SharedLogin
+
+
+def own_login(login: SalesforceLogin) -> OwnLogin:
+    """The credentials behind a login: a shared login's own, for checks and messages."""
+    return login.login if isinstance(login, SharedLogin) else login
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,8 @@ class CrmofficeSettings:
 
 def simple_salesforce_login(login: SalesforceLogin) -> dict[str, Any]:
     """The keyword arguments simple_salesforce.Salesforce takes for this kind of login."""
+    if isinstance(login, SharedLogin):
+        login = login.source.current()
     if isinstance(login, PasswordLogin):
         return {
             "username": login.username,

@@ -20,7 +20,10 @@ from simple_salesforce.format import format_soql
 
 from harness.connectors.settings import (
     CrmofficeSettings,
+    SalesforceLogin,
     SalesforceSettings,
+    SharedLogin,
+    own_login,
     simple_salesforce_login,
 )
 from harness.errors import AuthenticationError, NotFoundError, TalkQAError, UnreachableError
@@ -52,9 +55,17 @@ def unreachable(what: str, error: requests.RequestException) -> UnreachableError
     )
 
 
+def login_place(login: SalesforceLogin) -> str:
+    """Where a login goes, for messages: 'Salesforce login at test.salesforce.com'."""
+    where = simple_salesforce_login(own_login(login))
+    host = where.get("instance_url") or f"{where.get('domain', 'login')}.salesforce.com"
+    return f"Salesforce login at {host}"
+
+
 class SalesforceQaClient:
-    def __init__(self, client: Salesforce) -> None:
+    def __init__(self, client: Salesforce, settings: SalesforceSettings | None = None) -> None:
         self._sf = client
+        self._settings = settings
 
     @classmethod
     def login(
@@ -69,10 +80,22 @@ class SalesforceQaClient:
         except SalesforceError as error:
             raise AuthenticationError(f"Salesforce login refused ({error.status})") from None
         except requests.RequestException as error:
-            where = simple_salesforce_login(settings.login)
-            host = where.get("instance_url") or f"{where.get('domain', 'login')}.salesforce.com"
-            raise unreachable(f"Salesforce login at {host}", error) from None
-        return cls(client)
+            raise unreachable(login_place(settings.login), error) from None
+        return cls(client, settings)
+
+    def _renewed(self, error: SalesforceError) -> bool:
+        """A run's shared session expired: reconnect with a fresh one (the caller retries once)."""
+        login = self._settings.login if self._settings else None
+        if error.status != 401 or not isinstance(login, SharedLogin):
+            return False
+        fresh = login.source.renew(self._sf.session_id)
+        self._sf = Salesforce(
+            session=self._sf.session,
+            version=self._settings.api_version if self._settings else None,
+            session_id=fresh.session_id,
+            instance_url=fresh.instance_url,
+        )
+        return True
 
     @property
     def api_usage(self) -> str:
@@ -127,7 +150,12 @@ class SalesforceQaClient:
     def query(self, soql: str, **params: Any) -> list[dict[str, Any]]:
         text = format_soql(soql, **params) if params else soql
         try:
-            result = self._sf.query_all(text)
+            try:
+                result = self._sf.query_all(text)
+            except SalesforceError as error:
+                if not self._renewed(error):
+                    raise
+                result = self._sf.query_all(text)
         except requests.RequestException as error:
             raise unreachable(f"Salesforce {self._sf.sf_instance} (query)", error) from None
         except SalesforceError as error:
@@ -145,7 +173,12 @@ class SalesforceQaClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            return self._sf.restful(path, method=method, **kwargs)
+            try:
+                return self._sf.restful(path, method=method, **kwargs)
+            except SalesforceError as error:
+                if not self._renewed(error):
+                    raise
+                return self._sf.restful(path, method=method, **kwargs)
         except requests.RequestException as error:
             raise unreachable(
                 f"Salesforce {self._sf.sf_instance} ({method} {path})", error

@@ -31,6 +31,7 @@ from harness.sandbox.guard import OrgIdentity, check_crmoffice, check_salesforce
 from harness.sandbox.ledger import RunLedger
 from harness.sandbox.recorder import CreateRecorder
 from harness.sandbox.seam import SandboxFakes
+from harness.sandbox.sessions import RunSession
 from harness.sandbox.tagging import TAGGED_OBJECTS, TaggedRecordFactory, tag_condition
 
 
@@ -225,15 +226,24 @@ class SandboxTarget:
         fakes: SandboxFakes | None = None,
         cleanup: bool = True,
         poll_timeout: float = 60.0,
+        run_session: RunSession | None = None,
+        org: OrgIdentity | None = None,
     ) -> None:
         self.config = config
         self.run_id = run_id
+        # One Salesforce login for the whole run: later targets of the run are handed the
+        # first one's session, and the org it already guarded (so no second guard either).
+        self.run_session = run_session or RunSession(
+            config.salesforce, session_factory=lambda: self._session(record=False)
+        )
         self.clock: Clock = SystemClock()
         self.poll_timeout = poll_timeout
         self.budget = ApiBudget(config.min_remaining)
         self.ledger = RunLedger(config.ledger_path)
         self.recorder = CreateRecorder(self.ledger, run_id, crm_base_url=config.crmoffice.base_url)
-        self.org: OrgIdentity | None = None
+        self.org: OrgIdentity | None = org
+        if org is not None:
+            self.recorder.salesforce_org = org.org_id
         self._fakes = fakes
         self._cleanup = cleanup
         self._stack = ExitStack()
@@ -242,7 +252,8 @@ class SandboxTarget:
         if self._fakes is not None:
             self._stack.enter_context(self._fakes.activated())
         try:
-            self._guard()
+            if self.org is None:
+                self._guard()
         except BaseException:
             self._stack.close()
             raise
@@ -301,7 +312,7 @@ class SandboxTarget:
         )
 
     def salesforce_settings(self) -> SalesforceSettings:
-        return self.config.salesforce
+        return self.run_session.shared()
 
     def crmoffice_settings(self) -> CrmofficeSettings:
         return self.config.crmoffice
@@ -318,7 +329,7 @@ class SandboxTarget:
         return session
 
     def secrets(self) -> list[str]:
-        return self.config.secrets()
+        return [*self.config.secrets(), *self.run_session.session_ids()]
 
     def record_factory(self, seed: int | None = None) -> RecordFactory:
         return TaggedRecordFactory(self.run_id, seed)

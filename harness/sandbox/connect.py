@@ -30,7 +30,10 @@ def sandbox_target(
     sf_auth: str | None = None,
     min_remaining: int | None = None,
     cleanup: bool = True,
+    joining: SandboxTarget | None = None,
 ) -> SandboxTarget:
+    """A target from the TALKQA_* variables; `joining` an entered target of the same run, whose
+    guard and Salesforce session the new one reuses (one login per run, not per scenario)."""
     config = load_config(env, sf_auth=sf_auth)
     if min_remaining is not None:
         config = replace(config, min_remaining=min_remaining)
@@ -40,6 +43,8 @@ def sandbox_target(
         fakes=shared_fakes(env),
         cleanup=cleanup,
         poll_timeout=_poll_timeout(env),
+        run_session=joining.run_session if joining else None,
+        org=joining.org if joining else None,
     )
 
 
