@@ -122,6 +122,9 @@ def _open_sandbox(config: pytest.Config) -> None:
     """Check configuration, guard and budget once, before any scenario; one line on failure."""
     env = environ_with_dotenv()
     run_id = shared_run_id(new_run_id())
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:  # each xdist worker tags its own records, so its scope never takes another's
+        run_id = f"{run_id}-{worker}"
 
     def make(joining: SandboxTarget | None = None) -> SandboxTarget:
         return sandbox_target(

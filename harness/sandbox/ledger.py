@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 
 def new_run_id(now: datetime | None = None) -> str:
     """Sortable and short: '20260105T090000Z-ab12cd' (a tag must fit Individual.FirstName)."""
@@ -63,9 +65,14 @@ def fingerprint(record: Mapping[str, Any]) -> str:
 
 
 class RunLedger:
+    """Safe to share between threads and between processes (xdist workers append to one file):
+    every append and every read holds a file lock beside the ledger, so a reader never sees half
+    a line and two writers never interleave, whatever the file system does with O_APPEND."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._file_lock = FileLock(str(path) + ".lock", timeout=60)
 
     def created(self, entry: Entry) -> None:
         self._append("created", entry)
@@ -94,15 +101,16 @@ class RunLedger:
         line = json.dumps({"event": event, **asdict(entry), "at": entry.at.isoformat()})
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # One short write per line in append mode: parallel workers do not interleave.
-            with self.path.open("a", encoding="utf-8") as stream:
+            with self._file_lock, self.path.open("a", encoding="utf-8") as stream:
                 stream.write(line + "\n")
 
     def _read(self) -> list[tuple[str, Entry]]:
         if not self.path.is_file():
             return []
+        with self._lock, self._file_lock:
+            text = self.path.read_text("utf-8")
         rows = []
-        for line in self.path.read_text("utf-8").splitlines():
+        for line in text.splitlines():
             if line.strip():
                 raw = json.loads(line)
                 event = raw.pop("event")
