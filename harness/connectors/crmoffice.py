@@ -183,6 +183,8 @@ class CrmofficeConnector:
         response = send()
         if response.status_code == 401 and not state.refreshed:
             state.refreshed = True
+            if self.settings.tokens is not None:
+                self.settings.tokens.drop(self._access_token)
             self._access_token = None  # the token expired or was revoked: get a fresh one
             response = send()
         if response.status_code >= 300:
@@ -190,8 +192,13 @@ class CrmofficeConnector:
         return _json_or_none(response, what, self._redactor)
 
     def _token(self) -> str:
+        tokens = self.settings.tokens
+        if self._access_token is None and tokens is not None:
+            self._access_token = tokens.get()
         if self._access_token is None:
             self._access_token = self._fetch_token()
+            if tokens is not None:
+                tokens.put(self._access_token)
         return self._access_token
 
     def _fetch_token(self) -> str:

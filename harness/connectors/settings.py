@@ -7,6 +7,7 @@ crm = CrmofficeSettings("https://api.crmoffice.test", "https://id.crmoffice.test
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -88,6 +89,28 @@ class SalesforceSettings:
     api_version: str = DEFAULT_SALESFORCE_API_VERSION
 
 
+class TokenCache:
+    """One Crmoffice access token shared by every client of a run (a token per client and
+    scenario cost a token request each); a client told 401 drops the token it used."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._token: str | None = None
+
+    def get(self) -> str | None:
+        with self._lock:
+            return self._token
+
+    def put(self, token: str) -> None:
+        with self._lock:
+            self._token = token
+
+    def drop(self, token: str | None) -> None:
+        with self._lock:
+            if self._token == token:
+                self._token = None
+
+
 @dataclass(frozen=True)
 class CrmofficeSettings:
     base_url: str  # e.g. https://api.crmoffice.no
@@ -96,6 +119,7 @@ class CrmofficeSettings:
     client_secret: str = field(repr=False)
     refresh_token: str | None = field(default=None, repr=False)
     scope: str = "crmoffice offline_access"
+    tokens: TokenCache | None = field(default=None, repr=False, compare=False)
 
 
 def simple_salesforce_login(login: SalesforceLogin) -> dict[str, Any]:

@@ -119,6 +119,20 @@ class SalesforceQaClient:
             ids += self._collection("POST", object_name, body)
         return ids
 
+    def delete_many(self, record_ids: Sequence[str]) -> dict[str, str]:
+        """sObject Collections DELETE, 200 ids a call, each record on its own (allOrNone false):
+        record id -> "" when deleted, else the error's statusCode (results come in id order)."""
+        outcome: dict[str, str] = {}
+        for chunk in _chunks(record_ids, COLLECTIONS_LIMIT):
+            params = {"ids": ",".join(chunk), "allOrNone": "false"}
+            results = self._call("DELETE", "composite/sobjects", params=params)
+            for record_id, result in zip(chunk, results, strict=True):
+                errors = result.get("errors") or [{}]
+                outcome[record_id] = (
+                    "" if result.get("success") else str(errors[0].get("statusCode"))
+                )
+        return outcome
+
     def update_many(self, object_name: str, updates: Mapping[str, Mapping[str, Any]]) -> None:
         """sObject Collections PATCH of record id -> fields, 200 a call, all or none."""
         items = [
@@ -239,6 +253,8 @@ class CrmofficeQaClient:
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._send(method, path, **kwargs)
         if response.status_code == 401:  # token expired: one fresh token, then give up
+            if self._settings.tokens is not None:
+                self._settings.tokens.drop(self._token)
             self._token = None
             response = self._send(method, path, **kwargs)
         if response.status_code == 404:
@@ -263,6 +279,8 @@ class CrmofficeQaClient:
             ) from None
 
     def _access_token(self) -> str:
+        if self._token is None and self._settings.tokens is not None:
+            self._token = self._settings.tokens.get()
         if self._token is None:
             try:
                 response = self._session.post(
@@ -285,4 +303,6 @@ class CrmofficeQaClient:
                     f"{self._settings.client_id!r} ({response.status_code})"
                 )
             self._token = str(response.json()["access_token"])
+            if self._settings.tokens is not None:
+                self._settings.tokens.put(self._token)
         return self._token

@@ -30,6 +30,23 @@ EngineFactory = Callable[[EngineContext], SyncEngine]
 EVIDENCE_RECORDS = 200  # records of each system an observation shows in the report
 
 
+# Between two edits made in a real order on a sandbox: past Salesforce's timestamp precision (a
+# second) and a second more for the clocks of the two systems not agreeing exactly.
+REAL_EDIT_GAP = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class OrderedEdit:
+    """An edit asked for at a clock time, kept to be made in order on a real system."""
+
+    moment: datetime
+    clock_time: str
+    system: str
+    object_name: str
+    record_id: str
+    values: dict[str, Any]
+
+
 class CycleFailedError(AssertionError):
     """The engine under test raised in a cycle: a failed item (its defect), not a broken run."""
 
@@ -88,6 +105,7 @@ class ChecklistDriver:
         self.before_engine: list[Callable[[], None]] = []
         self.after_engine: list[Callable[[], None]] = []
         self._edit_day: datetime | None = None
+        self._ordered_edits: list[OrderedEdit] = []
         # "them" in the steps: the many records a volume or batch Given made, in order; the
         # values edits gave them (Salesforce field -> record id -> value); the one given a
         # value too long for the other system, if any.
@@ -209,6 +227,7 @@ class ChecklistDriver:
             real_sleep(seconds)
 
     def run_cycle(self) -> Cycle:
+        self._make_ordered_edits()
         engine = self.engine
         before = self.observe()
         writes_before = self.target.write_calls()
@@ -261,11 +280,35 @@ class ChecklistDriver:
             self._write(system, object_name, record_id, {prop: value})
             return
         moment = self._edit_time(at)
-        if not self.target.edit_at(system, object_name, record_id, {prop: value}, moment):
-            raise ScenarioSkip(
-                f"{self.target.name}: a real {system} stamps edits with its own clock, so an edit"
-                f" at a chosen time ({at}) cannot be arranged"
-            )
+        if self.target.edit_at(system, object_name, record_id, {prop: value}, moment):
+            return
+        # A real system stamps an edit with its own clock: the time cannot be chosen, but the
+        # order can. The edit is made before the next cycle, in the order of the times asked
+        # for, each one REAL_EDIT_GAP after the one before.
+        for earlier in self._ordered_edits:
+            apart = abs((moment - earlier.moment).total_seconds())
+            if apart < REAL_EDIT_GAP.total_seconds():
+                raise ScenarioSkip(
+                    f"mock-only: edits {apart * 1000:.0f} ms apart ({earlier.clock_time} and"
+                    f" {at}) cannot be arranged on a real {system}, which stamps each edit with"
+                    " its own clock when it lands (Salesforce to the second); on a sandbox the"
+                    " edits of this item run in a real order, at least"
+                    f" {REAL_EDIT_GAP.total_seconds():.0f} s apart"
+                )
+        self._ordered_edits.append(
+            OrderedEdit(moment, at, system, object_name, record_id, {prop: value})
+        )
+
+    def _wait(self, seconds: float) -> None:
+        real_sleep(seconds)  # only on a real system (or the seam), whose clock is the real one
+
+    def _make_ordered_edits(self) -> None:
+        """The edits a real system could not stamp at the times asked for, made in their order."""
+        edits, self._ordered_edits = sorted(self._ordered_edits, key=lambda e: e.moment), []
+        for n, edit in enumerate(edits):
+            if n:
+                self._wait(REAL_EDIT_GAP.total_seconds())
+            self._write(edit.system, edit.object_name, edit.record_id, edit.values)
 
     def clear(self, system: str, prop: str, empty: str) -> None:
         """Empty a property the way a client would: '""' sends "", 'null' sends null."""
@@ -366,7 +409,10 @@ class ChecklistDriver:
     # --- reading back -----------------------------------------------------------------------
 
     def observe(self) -> Observation:
-        return self.observer.observe(self.target.clock.now())
+        in_play = {handle.object_name for handle in self.sources}
+        if self.flow is not None:
+            in_play.add(self.flow.source_object)
+        return self.observer.observe(self.target.clock.now(), in_play)
 
     def read(self, system: str, handle: SourceHandle) -> dict[str, Any]:
         """The record as its system returns it now; raises NotFoundError when it is gone."""

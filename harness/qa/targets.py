@@ -8,6 +8,7 @@ with SandboxTarget(load_config(env), run_id=new_run_id()) as target:  # guard, t
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ import requests
 
 from harness.clock import Clock, FakeClock, SystemClock
 from harness.connectors.base import SyncScope
-from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
+from harness.connectors.settings import CrmofficeSettings, SalesforceSettings, TokenCache
 from harness.errors import AuthenticationError
 from harness.fakes.calls import Call
 from harness.fakes.world import FakeWorld
@@ -227,6 +228,7 @@ class SandboxTarget:
         cleanup: bool = True,
         poll_timeout: float = 60.0,
         run_session: RunSession | None = None,
+        run_tokens: TokenCache | None = None,
         org: OrgIdentity | None = None,
     ) -> None:
         self.config = config
@@ -236,6 +238,7 @@ class SandboxTarget:
         self.run_session = run_session or RunSession(
             config.salesforce, session_factory=lambda: self._session(record=False)
         )
+        self.run_tokens = run_tokens or TokenCache()  # and one Crmoffice token
         self.clock: Clock = SystemClock()
         self.poll_timeout = poll_timeout
         self.budget = ApiBudget(config.min_remaining)
@@ -315,7 +318,7 @@ class SandboxTarget:
         return self.run_session.shared()
 
     def crmoffice_settings(self) -> CrmofficeSettings:
-        return self.config.crmoffice
+        return replace(self.config.crmoffice, tokens=self.run_tokens)
 
     def new_session(self) -> requests.Session:
         return self._session(record=True)
@@ -329,7 +332,12 @@ class SandboxTarget:
         return session
 
     def secrets(self) -> list[str]:
-        return [*self.config.secrets(), *self.run_session.session_ids()]
+        token = self.run_tokens.get()
+        return [
+            *self.config.secrets(),
+            *self.run_session.session_ids(),
+            *([token] if token else []),
+        ]
 
     def record_factory(self, seed: int | None = None) -> RecordFactory:
         return TaggedRecordFactory(self.run_id, seed)
@@ -353,7 +361,11 @@ class SandboxTarget:
         return SyncScope(onboarded_at=onboarded_at, salesforce_where=self._tagged())
 
     def run_scope(self) -> RunScope:
-        return RunScope(salesforce_where=self._tagged(), crmoffice_made=self._crmoffice_made)
+        return RunScope(
+            salesforce_where=self._tagged(),
+            crmoffice_made=self._crmoffice_made,
+            objects_in_play_only=True,
+        )
 
     def _tagged(self) -> dict[str, str]:
         return {name: tag_condition(name, self.run_id) for name in TAGGED_OBJECTS}

@@ -27,17 +27,57 @@ def delete_entries(
     crmoffice: CrmofficeQaClient,
     ledger: RunLedger,
 ) -> list[Entry]:
-    """Delete newest first (a Customer before the Individual it points at); return failures."""
+    """Delete newest first (a Customer before the Individual it points at); return failures.
+    Salesforce records of one object go 200 to a call (sObject Collections), so a scenario
+    that made 2,001 records costs 11 deletes, not 2,001."""
     left: list[Entry] = []
-    for entry in sorted(entries, key=_deletion_rank):
-        try:
-            _delete(entry, salesforce, crmoffice)
-        except NotFoundError:
-            pass  # already gone: the goal is met
-        except TalkQAError:
-            left.append(entry)
+    for group in _groups(sorted(entries, key=_deletion_rank)):
+        if len(group) > 1 and group[0].system == "salesforce":
+            left += _delete_salesforce_group(group, salesforce, ledger)
             continue
-        ledger.deleted(entry)
+        for entry in group:
+            try:
+                _delete(entry, salesforce, crmoffice)
+            except NotFoundError:
+                pass  # already gone: the goal is met
+            except TalkQAError:
+                left.append(entry)
+                continue
+            ledger.deleted(entry)
+    return left
+
+
+# Collections DELETE answers these for a record that is already gone: the goal is met.
+_GONE = frozenset({"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"})
+
+
+def _groups(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """Runs of one system and object, in deletion order (the order between objects matters)."""
+    groups: list[list[Entry]] = []
+    for entry in entries:
+        if groups and (groups[-1][0].system, groups[-1][0].type_name) == (
+            entry.system,
+            entry.type_name,
+        ):
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    return groups
+
+
+def _delete_salesforce_group(
+    group: list[Entry], salesforce: SalesforceQaClient, ledger: RunLedger
+) -> list[Entry]:
+    try:
+        outcome = salesforce.delete_many([e.record_id for e in group])
+    except TalkQAError:
+        return list(group)
+    left = []
+    for entry in group:
+        if outcome.get(entry.record_id) in ("", *_GONE):
+            ledger.deleted(entry)
+        else:
+            left.append(entry)
     return left
 
 

@@ -44,6 +44,7 @@ def sandbox_target(
         cleanup=cleanup,
         poll_timeout=_poll_timeout(env),
         run_session=joining.run_session if joining else None,
+        run_tokens=joining.run_tokens if joining else None,
         org=joining.org if joining else None,
     )
 
