@@ -296,3 +296,35 @@ def test_an_unreachable_host_or_expired_session_is_one_line_and_exit_2(
     output = (done.stdout + done.stderr).strip().splitlines()
     assert done.returncode == 2, output[-5:]
     assert len(output) == 1 and expected in output[0], output
+
+
+def test_conflict_rows_run_on_a_sandbox_as_real_edits_in_order(tmp_path: Path) -> None:
+    """Issue 13: every timed row was skipped on a sandbox. An edit at a chosen clock time
+    cannot be arranged on a real system, but the order of two real edits can: the rows minutes
+    apart now run (edit, wait past the timestamp precision, edit); rows closer than a second
+    stay mock-only, and say so."""
+    done = _pytest(tmp_path, "-p", "no:xdist", "-k", "resolves_to_the_later_edit", "-rs")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
+    reasons = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert len(reasons) == 4 and all("mock-only: edits" in line for line in reasons), reasons
+
+
+def test_a_real_order_conflict_row_still_catches_an_engine_that_never_writes_back(
+    tmp_path: Path,
+) -> None:
+    """The rows run on a sandbox keep their power: an engine that never writes to Salesforce
+    loses the row where Crmoffice was edited later, and only that one."""
+    done = _pytest(
+        tmp_path,
+        "-p",
+        "no:xdist",
+        "-k",
+        "resolves_to_the_later_edit",
+        "--sync-engine",
+        "harness.engine.broken:no_write_back",
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "1 failed, 1 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
+    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and "Crmoffice edited later" in failed[0], failed
