@@ -10,6 +10,7 @@ would not tell QA which rule broke. So each test states both: what must fail, wh
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -110,6 +111,16 @@ def test_swapped_phone_mapping_fails_exactly_the_phone_rows(tmp_path: Path) -> N
         ), (story_of(result), result.parameters)
     directions = [r for r in failed if story_of(r).startswith("property-to-")]
     assert len(directions) == 8  # each phone, each direction, a typical and a longest value
+    # Issue 12: a failure says at once what is wrong, with both records' ids and where the
+    # value went, and no pytest internals ("assert False", "+ where ...") in the message.
+    for result in directions:
+        assert re.search(
+            r"Crmoffice contacts \d+ \(linked to Salesforce Contact 003\w+\)", result.message
+        ) or re.search(
+            r"Salesforce Contact 003\w+ \(linked to Crmoffice contacts \d+\)", result.message
+        ), result.message
+        assert "that value is in " in result.message, result.message
+    assert not [r.message for r in failed if "assert False" in r.message or "+  where" in r.message]
     for prop in ("FirstName", "LastName"):
         assert verdicts(results, story("property-to-crmoffice", prop)) == {"passed"}
 
