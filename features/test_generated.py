@@ -3,7 +3,7 @@
     .venv/bin/pytest features/test_generated.py -m flow-contact-to-contacts
     .venv/bin/talkqa features check fixtures/dataflows/salesforce-to-crmoffice.rst
 
-Step definitions live in steps/ (loaded by the root conftest.py).
+Step definitions live in steps/ (loaded by features/conftest.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     .venv/bin/pytest features/test_handwritten.py -m handwritten
     .venv/bin/pytest features/ -m "document-gap"
 
-Step definitions live in steps/ (loaded by the root conftest.py).
+Step definitions live in steps/ (loaded by features/conftest.py).
 """
 
 from __future__ import annotations
