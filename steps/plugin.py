@@ -23,14 +23,16 @@ from allure_pytest_bdd.pytest_bdd_listener import PytestBDDListener
 from allure_pytest_bdd.steps import get_step_uuid
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from harness import resources
 from harness.checklist.files import generated_from
+from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory
 from harness.errors import FatalError, TalkQAError
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
-from harness.qa.labels import run_parameters, scenario_labels
+from harness.qa.labels import flow_description, run_parameters, scenario_labels
 from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import FINDING_ATTACHMENT, GAP_TAG, gap_message
@@ -41,8 +43,7 @@ from harness.sandbox.connect import sandbox_target, shared_run_id
 from harness.sandbox.ledger import new_run_id
 from harness.spec import DataflowSpec, load_spec
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
+DEFAULT_DOCUMENT = resources.DEFAULT_DOCUMENT
 DEFAULT_ENGINE = "harness.engine:create_engine"
 # Set only with --target sandbox: makes one guarded, self-cleaning SandboxTarget per scenario.
 SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
@@ -99,8 +100,11 @@ def pytest_configure(config: pytest.Config) -> None:
         load_engine_factory(config.getoption("--sync-engine"))
     except TalkQAError as error:  # a user's mistake: one line, no traceback
         raise pytest.UsageError(str(error)) from None
-    # Story tags are declared from the checklist's one table of items, for this document's
-    # systems, so a story's marker, its Allure story and its sign-off row share one name.
+    # Flow and story tags are declared from the document and the checklist's one table of
+    # items, so --strict-markers holds for any document and a story's marker, its Allure story
+    # and its sign-off row share one name; nothing per document is listed in pyproject.toml.
+    for flow in spec.flows:
+        config.addinivalue_line("markers", f"{flow_tag(flow)}: flow {flow_description(flow)}")
     for line in marker_lines(spec.flows):
         config.addinivalue_line("markers", line)
     config.stash[RUN_REDACTOR] = Redactor(

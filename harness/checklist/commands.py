@@ -2,6 +2,7 @@
 
     talkqa features generate fixtures/dataflows/salesforce-to-crmoffice.rst --out features
     talkqa features check fixtures/dataflows/salesforce-to-crmoffice.rst   # exit 1 + diff if stale
+    talkqa features check          # every document under fixtures/dataflows/, from any folder
 
 Exit codes: 0 up to date (or written), 1 the committed features differ from the document (the diff
 is on stdout), 2 the document itself is bad (one line on stderr, from the CLI's error handler).
@@ -14,7 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness import resources
 from harness.checklist.files import diff_features, plan_features, shown_path, write_features
+from harness.errors import ConfigError
 from harness.spec import Contracts, DataflowSpec, load_spec
 from harness.spec.contracts import DEFAULT_CONTRACT, DEFAULT_DESCRIBE_DIR
 
@@ -32,8 +35,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", type=Path, help="the dataflow document (.rst)")
-    parser.add_argument("--out", type=Path, default=Path("features"), help="default: features")
+    parser.add_argument(
+        "documents",
+        type=Path,
+        nargs="*",
+        metavar="DOCUMENT",
+        help=f"dataflow documents (.rst); default: every one in {shown_path(resources.DATAFLOWS)}",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=resources.FEATURES, help="default: the repository's features/"
+    )
     parser.add_argument(
         "--salesforce-describe",
         type=Path,
@@ -49,29 +60,48 @@ def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    planned = plan_features(_spec(args), args.document, args.out)
-    changed = write_features(planned)
-    for path in changed:
-        print(f"wrote {shown_path(path)}" if path.exists() else f"removed {shown_path(path)}")
-    print(f"{len(planned.files)} feature files up to date in {shown_path(planned.folder)}")
+    for document in _documents(args):
+        planned = plan_features(_spec(args, document), document, args.out)
+        changed = write_features(planned)
+        for path in changed:
+            print(f"wrote {shown_path(path)}" if path.exists() else f"removed {shown_path(path)}")
+        print(f"{len(planned.files)} feature files up to date in {shown_path(planned.folder)}")
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    planned = plan_features(_spec(args), args.document, args.out)
-    diff = diff_features(planned)
-    if not diff:
-        print(f"{len(planned.files)} feature files match {shown_path(args.document)}")
-        return 0
-    sys.stdout.write(diff)
-    print(
-        f"talkqa: {shown_path(planned.folder)} does not match {shown_path(args.document)}; run: "
-        f"talkqa features generate {shown_path(args.document)} --out {shown_path(args.out)}",
-        file=sys.stderr,
-    )
-    return 1
+    stale = 0
+    for document in _documents(args):
+        planned = plan_features(_spec(args, document), document, args.out)
+        diff = diff_features(planned)
+        if not diff:
+            print(f"{len(planned.files)} feature files match {shown_path(document)}")
+            continue
+        stale += 1
+        sys.stdout.write(diff)
+        print(
+            f"talkqa: {shown_path(planned.folder)} does not match {shown_path(document)}; run:"
+            f" talkqa features generate {shown_path(document)} --out {shown_path(args.out)}",
+            file=sys.stderr,
+        )
+    return 1 if stale else 0
 
 
-def _spec(args: argparse.Namespace) -> DataflowSpec:
+def _documents(args: argparse.Namespace) -> list[Path]:
+    documents = list(args.documents) or all_documents()
+    if not documents:
+        raise ConfigError(
+            f"no dataflow document given and none in {shown_path(resources.DATAFLOWS)};"
+            " name one: talkqa features check <document.rst>"
+        )
+    return documents
+
+
+def all_documents() -> list[Path]:
+    """Every dataflow document the repository holds, in name order."""
+    return sorted(resources.DATAFLOWS.glob("*.rst"))
+
+
+def _spec(args: argparse.Namespace, document: Path) -> DataflowSpec:
     contracts = Contracts(args.salesforce_describe, args.crmoffice_contract)
-    return load_spec(args.document, contracts)
+    return load_spec(document, contracts)

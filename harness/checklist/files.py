@@ -3,8 +3,9 @@
     planned = plan_features(spec, Path("fixtures/dataflows/x.rst"), Path("features"))
     print(diff_features(planned)); write_features(planned)
 
-Only <out>/generated/<source>_*_to_<target>_*.feature belongs to a document's system pair, so
-neither the writer nor the checker ever touches hand-written features or another pair's files.
+Each document owns one folder, <out>/generated/<document>/ (named from the document's file),
+so neither the writer nor the checker ever touches hand-written features or another document's
+files: generating one document leaves every other one byte-identical.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness import resources
 from harness.checklist.gherkin import render_feature
 from harness.checklist.scenarios import check_data_types
 from harness.errors import ChecklistWriteError
@@ -36,19 +38,22 @@ class PlannedFeatures:
 def plan_features(spec: DataflowSpec, document: Path, out: Path) -> PlannedFeatures:
     check_data_types(spec, str(document))
     header = _header(spec, document)
-    folder = out / GENERATED_DIR
+    folder = out / GENERATED_DIR / document_folder(document)
     rendered = (render_feature(spec, flow, header) for flow in spec.flows)
     files = tuple((folder / item.file_name, item.text) for item in rendered)
-    return PlannedFeatures(folder, _owned_glob(spec), files)
+    return PlannedFeatures(folder, "*.feature", files)
 
 
-def _owned_glob(spec: DataflowSpec) -> str:
-    return f"{slugify(spec.source_system, '_')}_*_to_{slugify(spec.target_system, '_')}_*.feature"
+def document_folder(document: Path) -> str:
+    """The generated folder's name for a document: 'salesforce-to-crmoffice.rst' ->
+    'salesforce_to_crmoffice' (a file name is unique in its folder, a title need not be)."""
+    return slugify(document.stem, "_")
 
 
 def shown_path(path: Path) -> str:
-    """Path relative to the working directory, / separated, so headers match on every machine."""
-    return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
+    """Relative to the repository root, / separated, so headers match on every machine and
+    from every folder (harness/resources.py)."""
+    return resources.shown(path)
 
 
 def _header(spec: DataflowSpec, document: Path) -> tuple[str, ...]:

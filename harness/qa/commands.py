@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from harness import resources
 from harness.qa.signoff import (
     SUMMARY_SOURCE,
     SYMBOLS,
@@ -29,7 +30,7 @@ from harness.qa.signoff import (
 )
 from harness.spec import load_spec
 
-DEFAULT_DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
+DEFAULT_DOCUMENT = resources.DEFAULT_DOCUMENT
 # Every status the summary can give has a style: a row without one once built "[]…[/]", which
 # rich refuses (MarkupError), so a partial run printed a traceback instead of its verdict.
 STYLE = {
@@ -48,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "signoff", help="sign-off summary of a checklist run (from its Allure results)"
     )
     signoff.add_argument("--document", type=Path, default=DEFAULT_DOCUMENT)
-    signoff.add_argument("--results", type=Path, default=Path("reports/allure-results"))
+    signoff.add_argument("--results", type=Path, default=resources.REPORTS / "allure-results")
     signoff.add_argument("--markdown", type=Path, help="also write the summary to this file")
     signoff.add_argument("--report", help="path of the rendered report, printed at the end")
     signoff.add_argument(

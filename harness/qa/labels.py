@@ -26,6 +26,11 @@ def flow_title(flow: FlowSpec) -> str:
     return f"{flow.source_system} {flow.source_object} → {flow.target_system} {flow.target_type}"
 
 
+def flow_description(flow: FlowSpec) -> str:
+    """A flow marker's description: 'Salesforce Contact to Crmoffice Contacts'."""
+    return f"{flow.source_system} {flow.source_object} to {flow.target_system} {flow.target_type}"
+
+
 def marker_descriptions(lines: Iterable[str]) -> dict[str, str]:
     """`name: description` lines of the pytest ini `markers` option, as a dict."""
     pairs = (line.split(":", 1) for line in lines if ":" in line)

@@ -17,12 +17,13 @@ from typing import Any
 
 import yaml
 
+from harness import resources
 from harness.errors import BadSpecError
 from harness.spec.located import known_list, located_error
 from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping
 
-DEFAULT_DESCRIBE_DIR = Path("fixtures/salesforce/describe")
-DEFAULT_CONTRACT = Path("fixtures/crmoffice-openapi.yaml")
+DEFAULT_DESCRIBE_DIR = resources.DESCRIBE_DIR
+DEFAULT_CONTRACT = resources.CRMOFFICE_CONTRACT
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _check_data_types(
                 source,
                 mapping.line,
                 f"{flow.target_system} {flow.target_type} property {mapping.target_property!r}"
-                f" is a {' or '.join(types)} in {contracts.crmoffice_contract}, but the document"
+                f" is a {' or '.join(types)} in {resources.shown(contracts.crmoffice_contract)},"
+                " but the document"
                 f" gives its data type as {mapping.target_data_type!r}",
             )
 
@@ -108,14 +110,15 @@ def _check_flow(
                 source,
                 mapping.line,
                 f"{flow.source_system} {flow.source_object} has no field "
-                f"{mapping.source_property!r} in {describe_file}; known: {known_list(fields)}",
+                f"{mapping.source_property!r} in {resources.shown(describe_file)};"
+                f" known: {known_list(fields)}",
             )
         if mapping.target_property not in properties:
             raise located_error(
                 source,
                 mapping.line,
                 f"{flow.target_system} {flow.target_type} has no property "
-                f"{mapping.target_property!r} in {contracts.crmoffice_contract}; "
+                f"{mapping.target_property!r} in {resources.shown(contracts.crmoffice_contract)}; "
                 f"known: {known_list(properties)}",
             )
 

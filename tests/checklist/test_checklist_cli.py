@@ -28,7 +28,9 @@ from checklist_helpers import (
 from harness.errors import ChecklistWriteError
 from harness.spec import load_spec
 
-CONTACT_FEATURE = "features/generated/salesforce_contact_to_crmoffice_contacts.feature"
+CONTACT_FEATURE = (
+    "features/generated/salesforce_to_crmoffice/salesforce_contact_to_crmoffice_contacts.feature"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -122,9 +124,9 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
         assert run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])[0] == 0
     assert snapshot(first) == snapshot(second)
     assert sorted(snapshot(first)) == [
-        "generated/salesforce_contact_to_crmoffice_contacts.feature",
-        "generated/salesforce_customer_to_crmoffice_contacts.feature",
-        "generated/salesforce_product2_to_crmoffice_companies.feature",
+        "generated/salesforce_to_crmoffice/salesforce_contact_to_crmoffice_contacts.feature",
+        "generated/salesforce_to_crmoffice/salesforce_customer_to_crmoffice_contacts.feature",
+        "generated/salesforce_to_crmoffice/salesforce_product2_to_crmoffice_companies.feature",
     ]
 
 
@@ -134,12 +136,20 @@ def test_generate_into_features_reproduces_the_committed_files(tmp_path: Path) -
     assert snapshot(out / "generated") == snapshot(FEATURES / "generated")
 
 
+def _mine(out: Path) -> Path:
+    """The folder the document's generated files go to."""
+    return out / "generated" / "salesforce_to_crmoffice"
+
+
 def test_check_reports_missing_and_extra_files_and_ignores_others(tmp_path: Path) -> None:
     out = tmp_path / "features"
     run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
-    (out / "generated" / "salesforce_customer_to_crmoffice_contacts.feature").unlink()
-    (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
-    (out / "generated" / "hubspot_deal_to_crmoffice_deals.feature").write_text("another pair\n")
+    (_mine(out) / "salesforce_customer_to_crmoffice_contacts.feature").unlink()
+    (_mine(out) / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
+    (out / "generated" / "hubspot_deal").mkdir()
+    (out / "generated" / "hubspot_deal" / "hubspot_deal_to_crmoffice_deals.feature").write_text(
+        "another document\n"
+    )
     (out / "handwritten").mkdir()
     (out / "handwritten" / "deletes.feature").write_text("by hand\n")
     code, diff, _ = run_cli(["features", "check", DOCUMENT_NAME, "--out", str(out)])
@@ -150,43 +160,49 @@ def test_check_reports_missing_and_extra_files_and_ignores_others(tmp_path: Path
     assert "hubspot_deal" not in diff and "handwritten" not in diff
 
 
-def test_generate_removes_stale_files_of_its_pair_only(tmp_path: Path) -> None:
+def test_generate_removes_stale_files_of_its_document_only(tmp_path: Path) -> None:
+    """Issue 15: a second document's generate deleted the first one's files (the owned glob
+    was per system pair). Each document owns its own folder under generated/."""
     out = tmp_path / "features"
-    (out / "generated").mkdir(parents=True)
-    (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
-    (out / "generated" / "hubspot_deal_to_crmoffice_deals.feature").write_text("another pair\n")
+    _mine(out).mkdir(parents=True)
+    (_mine(out) / "salesforce_lead_to_crmoffice_contacts.feature").write_text("old\n")
+    other = out / "generated" / "salesforce_individuals"
+    other.mkdir()
+    (other / "salesforce_individual_to_crmoffice_contacts.feature").write_text("another doc\n")
+    (out / "generated" / "salesforce_contact_to_crmoffice_contacts.feature").write_text("loose\n")
     code, stdout, _ = run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
     assert code == 0
     assert "removed" in stdout
-    assert not (out / "generated" / "salesforce_lead_to_crmoffice_contacts.feature").exists()
-    assert (
-        out / "generated" / "hubspot_deal_to_crmoffice_deals.feature"
-    ).read_text() == "another pair\n"
+    assert not (_mine(out) / "salesforce_lead_to_crmoffice_contacts.feature").exists()
+    assert (other / "salesforce_individual_to_crmoffice_contacts.feature").read_text() == (
+        "another doc\n"
+    )
+    assert (out / "generated" / "salesforce_contact_to_crmoffice_contacts.feature").read_text() == (
+        "loose\n"
+    )
     assert run_cli(["features", "check", DOCUMENT_NAME, "--out", str(out)])[0] == 0
 
 
 def _generated_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     out = tmp_path / "features"
     assert run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])[0] == 0
-    files = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")}
+    files = {p.name: p.read_text("utf-8") for p in _mine(out).glob("*.feature")}
     for name in files:  # make every file differ from what generate writes
-        (out / "generated" / name).write_text("stale\n", "utf-8")
+        (_mine(out) / name).write_text("stale\n", "utf-8")
     return out, {name: "stale\n" for name in files}
 
 
 def test_generate_with_a_folder_where_a_file_goes_changes_nothing(tmp_path: Path) -> None:
     """Issue 14, item 8: the other files were already rewritten when one could not be."""
     out, before = _generated_copy(tmp_path)
-    blocked = out / "generated" / "salesforce_product2_to_crmoffice_companies.feature"
+    blocked = _mine(out) / "salesforce_product2_to_crmoffice_companies.feature"
     blocked.unlink()
     blocked.mkdir()
     code, _, err = run_cli(["features", "generate", DOCUMENT_NAME, "--out", str(out)])
     assert code == 2 and "is a folder" in err and "nothing was changed" in err
-    after = {
-        p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature") if p.is_file()
-    }
+    after = {p.name: p.read_text("utf-8") for p in _mine(out).glob("*.feature") if p.is_file()}
     assert after == {k: v for k, v in before.items() if k != blocked.name}
-    assert not list((out / "generated").glob(".*.tmp"))
+    assert not list(_mine(out).glob(".*.tmp"))
 
 
 def test_generate_on_a_full_disk_leaves_no_file_cut_short(
@@ -210,6 +226,6 @@ def test_generate_on_a_full_disk_leaves_no_file_cut_short(
     spec = load_spec(DOCUMENT)
     with pytest.raises(ChecklistWriteError, match="No space left on device; nothing was changed"):
         files.write_features(files.plan_features(spec, DOCUMENT, out))
-    after = {p.name: p.read_text("utf-8") for p in (out / "generated").glob("*.feature")}
+    after = {p.name: p.read_text("utf-8") for p in _mine(out).glob("*.feature")}
     assert after == before
-    assert not list((out / "generated").glob(".*.tmp"))
+    assert not list(_mine(out).glob(".*.tmp"))

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from spec_helpers import DATA, DOCUMENT, TEST_CONTRACTS
 
+from harness import resources
 from harness.errors import BadSpecError
+from harness.resources import shown
 from harness.spec import Contracts, load_spec
 
 WriteDocument = Callable[..., Path]
@@ -115,14 +117,14 @@ def test_unknown_salesforce_field(write_document: WriteDocument) -> None:
     path = write_document(lambda text: text.replace("* - FirstName", "* - Firstname"))
     assert message_for(path) == (
         "x.rst:58: Salesforce Contact has no field 'Firstname' in "
-        f"{DATA / 'describe' / 'Contact.json'}; known: {CONTACT_FIELDS}"
+        f"{shown(DATA / 'describe' / 'Contact.json')}; known: {CONTACT_FIELDS}"
     )
 
 
 def test_unknown_crmoffice_property(write_document: WriteDocument) -> None:
     path = write_document(lambda text: text.replace("- givenName", "- givenname"))
     assert message_for(path) == (
-        f"x.rst:58: Crmoffice Contacts has no property 'givenname' in {CONTRACT}; "
+        f"x.rst:58: Crmoffice Contacts has no property 'givenname' in {shown(CONTRACT)}; "
         "known: directPhone, email, familyName, givenName, mobilePhone"
     )
 
@@ -146,15 +148,10 @@ def test_unknown_crmoffice_type(write_document: WriteDocument) -> None:
 def test_project_contract_names_the_real_crmoffice_properties(
     write_document: WriteDocument,
 ) -> None:
-    """The message style of the issue, against the project's own contract."""
-    repo_contracts = Contracts(
-        DOCUMENT.parents[2] / "fixtures/salesforce/describe",
-        Path("fixtures/crmoffice-openapi.yaml"),
-    )
+    """The message style of the issue, against the project's own contract, named from the
+    repository root whatever the working directory (write_document runs in a temporary one)."""
+    repo_contracts = Contracts(resources.DESCRIBE_DIR, resources.CRMOFFICE_CONTRACT)
     path = write_document(lambda text: text.replace("- givenName", "- givenname"))
-    real = DOCUMENT.parents[2] / "fixtures/crmoffice-openapi.yaml"
-    Path("fixtures").mkdir()
-    Path("fixtures/crmoffice-openapi.yaml").write_bytes(real.read_bytes())
     assert message_for(path, repo_contracts) == (
         "x.rst:58: Crmoffice Contacts has no property 'givenname' in "
         "fixtures/crmoffice-openapi.yaml; known: directPhone, familyName, givenName, mobilePhone"
@@ -238,7 +235,8 @@ def test_data_type_the_contract_does_not_give_the_property(write_document: Write
         lambda text: text.replace('- givenName\n     - "string"', '- givenName\n     - "integer"')
     )
     assert message_for(path) == (
-        f"x.rst:58: Crmoffice Contacts property 'givenName' is a string in {CONTRACT}, but the"
+        f"x.rst:58: Crmoffice Contacts property 'givenName' is a string in {shown(CONTRACT)},"
+        " but the"
         " document gives its data type as 'integer'"
     )
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-CONTRACT_PATH = Path(__file__).resolve().parents[3] / "fixtures" / "crmoffice-openapi.yaml"
+from harness import resources
+
+CONTRACT_PATH = resources.CRMOFFICE_CONTRACT
 INPUT_SCHEMAS = {"contacts": "ContactInput", "companies": "CompanyInput"}
 READ_ONLY = ("id", "createdAt", "updatedAt", "deletedAt")
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DESCRIBE_DIR = Path(__file__).resolve().parents[3] / "fixtures" / "salesforce" / "describe"
+from harness import resources
+
+DESCRIBE_DIR = resources.DESCRIBE_DIR
 STRING_TYPES = frozenset({"string", "textarea", "email", "phone", "picklist", "url"})
 
 
