@@ -7,7 +7,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
-DOCUMENT := fixtures/dataflows/salesforce-to-crmoffice.rst
 RESULTS := reports/allure-results
 # Extra pytest options for the checklist, e.g. make qa QA_ARGS="--sync-engine harness.engine.broken:no_write_back"
 QA_ARGS ?=
@@ -39,11 +38,11 @@ chromium:
 qa: $(INSTALLED) $(NODE_INSTALLED)
 	@rm -rf $(RESULTS) $(REPORT)
 	@mkdir -p $(RESULTS)
-	-@npx --no-install allure run --results-dir $(RESULTS) -- sh -c '$(BIN)/pytest features/ -q --alluredir=$(RESULTS) $(QA_ARGS); $(BIN)/talkqa signoff --results $(RESULTS) --document $(DOCUMENT) --markdown reports/signoff.md --attach --quiet' > reports/allure-run.log 2>&1; grep -aE '[0-9]+ (passed|failed|error)|^ERROR|^Exit' reports/allure-run.log | tail -3
-	@$(BIN)/talkqa signoff --results $(RESULTS) --document $(DOCUMENT) --gate --report $(REPORT)/index.html
+	-@npx --no-install allure run --results-dir $(RESULTS) -- sh -c '$(BIN)/pytest features/ -q --alluredir=$(RESULTS) $(QA_ARGS); $(BIN)/talkqa signoff --results $(RESULTS) --markdown reports/signoff.md --attach --quiet' > reports/allure-run.log 2>&1; grep -aE '[0-9]+ (passed|failed|error)|^ERROR|^Exit' reports/allure-run.log | tail -3
+	@$(BIN)/talkqa signoff --results $(RESULTS) --gate --report $(REPORT)/index.html
 
 test: $(INSTALLED) $(NODE_INSTALLED) chromium
-	$(BIN)/talkqa features check $(DOCUMENT)
+	$(BIN)/talkqa features check
 	$(BIN)/pytest -n 2 -q
 
 clean:

@@ -24,33 +24,35 @@ from allure_pytest_bdd.steps import get_step_uuid
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness import resources
+from harness.checklist.commands import all_documents
 from harness.checklist.files import generated_from
 from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory
 from harness.errors import FatalError, TalkQAError
+from harness.qa.documents import Document, Documents
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
 from harness.qa.labels import flow_description, run_parameters, scenario_labels
 from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
-from harness.qa.signoff import FINDING_ATTACHMENT, GAP_TAG, gap_message
+from harness.qa.signoff import DOCUMENT_LABEL, FINDING_ATTACHMENT, GAP_TAG, gap_message
 from harness.qa.targets import MockTarget, SandboxTarget, Target
 from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.connect import sandbox_target, shared_run_id
 from harness.sandbox.ledger import new_run_id
-from harness.spec import DataflowSpec, load_spec
+from harness.spec import DataflowSpec
 
-DEFAULT_DOCUMENT = resources.DEFAULT_DOCUMENT
 DEFAULT_ENGINE = "harness.engine:create_engine"
 # Set only with --target sandbox: makes one guarded, self-cleaning SandboxTarget per scenario.
 SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
 # Masks this run's credentials in everything pytest writes: terminal, JUnit XML, skip
 # reasons, the Allure results (their messages and traces come from the exception itself).
 RUN_REDACTOR = pytest.StashKey[Redactor]()
-SCENARIO_FINDINGS = pytest.StashKey[list[str]]()  # what a scenario found in the document
+SCENARIO_FINDINGS = pytest.StashKey[list[str]]()
+DOCUMENTS = pytest.StashKey[Documents]()  # what a scenario found in the document
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,9 +71,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--document",
-        default=str(DEFAULT_DOCUMENT),
+        action="append",
+        default=None,
         metavar="PATH",
-        help="the dataflow document the checklist is judged against",
+        help="a dataflow document the checklist is judged against (repeatable; default: every"
+        " document in fixtures/dataflows/)",
     )
     group.addoption(
         "--sf-auth",
@@ -96,16 +100,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     try:
-        spec = load_spec(Path(config.getoption("--document")))
+        documents = Documents.load(config.getoption("--document") or all_documents())
         load_engine_factory(config.getoption("--sync-engine"))
     except TalkQAError as error:  # a user's mistake: one line, no traceback
         raise pytest.UsageError(str(error)) from None
-    # Flow and story tags are declared from the document and the checklist's one table of
+    config.stash[DOCUMENTS] = documents
+    # Flow and story tags are declared from the documents and the checklist's one table of
     # items, so --strict-markers holds for any document and a story's marker, its Allure story
     # and its sign-off row share one name; nothing per document is listed in pyproject.toml.
-    for flow in spec.flows:
-        config.addinivalue_line("markers", f"{flow_tag(flow)}: flow {flow_description(flow)}")
-    for line in marker_lines(spec.flows):
+    flows = documents.flows()
+    for line in dict.fromkeys(f"{flow_tag(f)}: flow {flow_description(f)}" for f in flows):
+        config.addinivalue_line("markers", line)
+    for line in marker_lines(flows):
         config.addinivalue_line("markers", line)
     config.stash[RUN_REDACTOR] = Redactor(
         [*MockTarget().secrets(), *secrets_in_environment(environ_with_dotenv())]
@@ -114,12 +120,25 @@ def pytest_configure(config: pytest.Config) -> None:
         _open_sandbox(config)
     results = getattr(config.option, "allure_report_dir", None)
     if results and not hasattr(config, "workerinput"):
-        write_environment(Path(results), config, spec, config.stash[RUN_REDACTOR])
+        write_environment(Path(results), config, documents, config.stash[RUN_REDACTOR])
 
 
-@pytest.fixture(scope="session")
-def checklist_spec(pytestconfig: pytest.Config) -> DataflowSpec:
-    return load_spec(Path(pytestconfig.getoption("--document")))
+def document_of(item: pytest.Item) -> Document:
+    """The dataflow document that judges this scenario (harness/qa/documents.py)."""
+    template = _template_of(item)
+    feature = Path(template.feature.filename) if template is not None else Path(str(item.path))
+    tags = {marker.name for marker in item.iter_markers()}
+    return item.config.stash[DOCUMENTS].for_feature(feature, tags)
+
+
+@pytest.fixture
+def checklist_document(request: pytest.FixtureRequest) -> Document:
+    return document_of(request.node)
+
+
+@pytest.fixture
+def checklist_spec(checklist_document: Document) -> DataflowSpec:
+    return checklist_document.spec
 
 
 @pytest.fixture(scope="session")
@@ -179,22 +198,21 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
 def driver(
     request: pytest.FixtureRequest,
     target: Target,
-    checklist_spec: DataflowSpec,
+    checklist_document: Document,
     engine_factory: EngineFactory,
     tmp_path: Path,
-    pytestconfig: pytest.Config,
 ) -> Iterator[ChecklistDriver]:
     exchanges = ExchangeLog(Redactor(target.secrets()))
     # A seed per scenario: the same records serially and under xdist, and on every re-run.
     seed = zlib.crc32(request.node.nodeid.encode("utf-8"))
     checklist = ChecklistDriver(
         target,
-        checklist_spec,
+        checklist_document.spec,
         engine_factory,
         tmp_path / "talkqa-state.sqlite",
         exchanges,
         _record_factory(target, seed),
-        Path(pytestconfig.getoption("--document")).read_text("utf-8"),
+        checklist_document.text,
     )
     try:
         yield checklist
@@ -249,8 +267,10 @@ def pytest_bdd_before_step_call(
 
 @pytest.hookimpl(trylast=True)
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    spec = request.getfixturevalue("checklist_spec")
-    labels = scenario_labels(spec, request.node, request.config)
+    document = document_of(request.node)
+    labels = scenario_labels(document.spec, request.node, request.config)
+    # Which document judged it: talkqa signoff makes one summary and verdict per document.
+    allure.dynamic.label(DOCUMENT_LABEL, document.folder)  # type: ignore[no-untyped-call]
     # allure-commons ships no type annotations: its calls are untyped to mypy.
     allure.dynamic.epic(labels.epic)  # type: ignore[no-untyped-call]
     for name in labels.features:
@@ -353,16 +373,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("volume") is not None:
                 item.add_marker(pytest.mark.skip(reason=SANDBOX_VOLUME_SKIP))
-    spec = load_spec(Path(config.getoption("--document")))
+    documents = config.stash[DOCUMENTS]
     files = {
         template.feature.filename for item in items if (template := _template_of(item)) is not None
     }
     for path in sorted(files):
         made_from = generated_from(Path(path))
-        if made_from is not None and made_from != spec.short_hash:
+        document = documents.for_feature(Path(path))
+        if made_from is not None and made_from != document.spec.short_hash:
             raise pytest.UsageError(
-                f"{os.path.relpath(path)} was generated from a document with {made_from}, but"
-                f" --document {config.getoption('--document')} is {spec.short_hash}: run"
+                f"{resources.shown(Path(path))} was generated from a document with {made_from},"
+                f" but {resources.shown(document.path)} is {document.spec.short_hash}: run"
                 " `talkqa features generate` for that document, or judge the run against the"
                 " document the features came from"
             )
@@ -382,28 +403,28 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
     worker = getattr(config, "workerinput", {}).get("workerid", "gw0")
     if not results or worker != "gw0":  # each xdist worker deselects the same items
         return
-    spec = load_spec(Path(config.getoption("--document")))
     reason = deselection_reason(config.option.markexpr, config.option.keyword)
     for item in items:
-        not_run = _not_run(item, spec, reason)
+        not_run = _not_run(item, document_of(item), reason)
         if not_run is not None:
             write_not_run(Path(results), not_run)
 
 
-def _not_run(item: pytest.Item, spec: DataflowSpec, reason: str) -> NotRun | None:
+def _not_run(item: pytest.Item, document: Document, reason: str) -> NotRun | None:
     template = _template_of(item)
     if template is None:
         return None  # not a checklist scenario
     callspec = getattr(item, "callspec", None)
     example = dict(callspec.params.get("_pytest_bdd_example", {})) if callspec else {}
     scenario = template.render(example)
-    labels = scenario_labels(spec, item, item.config)
+    labels = scenario_labels(document.spec, item, item.config)
     tags = sorted(template.tags | template.feature.tags)
     return NotRun(
         name=scenario.name,
         full_name=f"{os.path.normpath(template.feature.rel_filename)}:{scenario.name}",
         labels=[
             ("epic", labels.epic),
+            (DOCUMENT_LABEL, document.folder),
             *(("feature", f) for f in labels.features),
             *(("story", s) for s in labels.stories),
             ("severity", labels.severity),

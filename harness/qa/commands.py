@@ -15,6 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness import resources
+from harness.checklist.commands import all_documents
+from harness.qa.documents import Documents
 from harness.qa.signoff import (
     SUMMARY_SOURCE,
     SYMBOLS,
@@ -28,9 +30,7 @@ from harness.qa.signoff import (
     render_markdown,
     write_verdict_result,
 )
-from harness.spec import load_spec
 
-DEFAULT_DOCUMENT = resources.DEFAULT_DOCUMENT
 # Every status the summary can give has a style: a row without one once built "[]…[/]", which
 # rich refuses (MarkupError), so a partial run printed a traceback instead of its verdict.
 STYLE = {
@@ -48,7 +48,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     signoff = subparsers.add_parser(
         "signoff", help="sign-off summary of a checklist run (from its Allure results)"
     )
-    signoff.add_argument("--document", type=Path, default=DEFAULT_DOCUMENT)
+    signoff.add_argument(
+        "--document",
+        type=Path,
+        action="append",
+        help="a dataflow document of the run (repeatable; default: every one in"
+        " fixtures/dataflows/)",
+    )
     signoff.add_argument("--results", type=Path, default=resources.REPORTS / "allure-results")
     signoff.add_argument("--markdown", type=Path, help="also write the summary to this file")
     signoff.add_argument("--report", help="path of the rendered report, printed at the end")
@@ -67,17 +73,29 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run_signoff(args: argparse.Namespace) -> int:
     results = read_results(args.results)
-    summary = build_summary(load_spec(args.document), results, read_environment(args.results))
-    markdown = render_markdown(summary)
+    environment = read_environment(args.results)
+    documents = Documents.load(args.document or all_documents())
+    summaries = [
+        build_summary(d.spec, results, environment, d.folder if len(documents.all) > 1 else "")
+        for d in documents.all
+    ]
+    markdown = "\n".join(render_markdown(summary) for summary in summaries)
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown, "utf-8")
     if args.attach:
         attach_globally(args.results, markdown)
-        write_verdict_result(args.results, summary, SUMMARY_SOURCE)
+        write_verdict_result(args.results, summaries, SUMMARY_SOURCE)
+    failing = [summary for summary in summaries if gate(summary)]
+    if not args.quiet:
+        for summary in summaries:
+            _print_summary(summary, args.report)
+    return 1 if (failing and args.gate) else 0
+
+
+def _print_summary(summary: Summary, report: str | None) -> None:
+    """One document's matrix, findings, not-run items and verdict, on the terminal."""
     problems = gate(summary)
-    if args.quiet:
-        return 1 if (problems and args.gate) else 0
     console = Console()
     console.print(_table(summary))
     # Names, reasons and findings are text from results and documents, never markup.
@@ -93,12 +111,11 @@ def run_signoff(args: argparse.Namespace) -> int:
         console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
     console.print(escape(counts_line(summary)))
-    if args.report:
+    if report:
         console.print(
-            f"Report: {escape(str(args.report))} (one file: open it in a browser or"
+            f"Report: {escape(str(report))} (one file: open it in a browser or"
             " double-click it; no server needed)"
         )
-    return 1 if (problems and args.gate) else 0
 
 
 def _table(summary: Summary) -> Table:

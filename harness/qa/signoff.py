@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ SYMBOLS = {
 # The sign-off verdict as an Allure result of its own (see write_verdict_result); never read
 # back as a checklist result.
 VERDICT_TAG = "talkqa-verdict"
+# The Allure label naming the document that judged a result (its generated folder's name), so
+# one run over several documents gives each its own summary and verdict.
+DOCUMENT_LABEL = "talkqa-document"
 # A scenario tagged so shows what the document leaves out: its pass confirms the gap is there,
 # which is a finding for the lead to decide on, never a passed checklist item.
 GAP_TAG = "document-gap"
@@ -55,6 +58,7 @@ class Result:
     message: str
     stop: int
     findings: tuple[str, ...] = ()
+    document: str = ""  # DOCUMENT_LABEL: "" in results an older talkqa wrote
 
     @property
     def verdict(self) -> str:
@@ -139,6 +143,7 @@ def _result(data: dict[str, Any], results_dir: Path) -> Result:
         message=str((data.get("statusDetails") or {}).get("message") or "").strip(),
         stop=int(data.get("stop") or 0),
         findings=findings,
+        document=next(iter(_label_values(labels, DOCUMENT_LABEL)), ""),
     )
 
 
@@ -147,9 +152,14 @@ def _label_values(labels: list[dict[str, Any]], name: str) -> list[str]:
 
 
 def build_summary(
-    spec: DataflowSpec, results: Iterable[Result], environment: dict[str, str] | None = None
+    spec: DataflowSpec,
+    results: Iterable[Result],
+    environment: dict[str, str] | None = None,
+    document: str = "",
 ) -> Summary:
-    results = list(results)
+    """The summary of one document; `document` (its folder name) keeps only its own results
+    when a run judged several (results without the label belong to every document)."""
+    results = [r for r in results if not document or r.document in ("", document)]
     summary = Summary(spec, environment or {})
     summary.failed = [r for r in results if r.status in ("failed", "broken")]
     for flow in spec.flows:
@@ -340,11 +350,16 @@ def _rank(status: str) -> int:
     return order.index(status) if status in order else len(order)
 
 
-def write_verdict_result(results_dir: Path, summary: Summary, summary_source: str = "") -> None:
+def write_verdict_result(
+    results_dir: Path, summaries: Summary | Sequence[Summary], summary_source: str = ""
+) -> None:
     """The gate's verdict as one more result: failed when sign-off must not go ahead, with each
     reason, so the report's first page is never 100% when it is not ready, and Allure's quality
-    gate (allurerc.mjs) shows the same verdict in its tab."""
-    problems = gate(summary)
+    gate (allurerc.mjs) shows the same verdict in its tab. Several documents: ready only when
+    every one is, each reason naming its document."""
+    every = [summaries] if isinstance(summaries, Summary) else list(summaries)
+    summary = every[0]
+    problems = [f"{s.spec.title}: {p}" if len(every) > 1 else p for s in every for p in gate(s)]
     ready = not problems
     now = int(time.time() * 1000)
     run = {k: summary.environment[k] for k in ("Target", "Sync engine") if k in summary.environment}
@@ -362,7 +377,7 @@ def write_verdict_result(results_dir: Path, summary: Summary, summary_source: st
             if ready
             else "not ready for sign-off: " + "; ".join(problems)
         },
-        "description": counts_line(summary),
+        "description": " ".join(counts_line(s) for s in every),
         "start": now,
         "stop": now,
         "labels": [

@@ -95,7 +95,7 @@ def gate_args(results: Path) -> argparse.Namespace:
     """`talkqa signoff --gate` on these results, printing its verdict."""
     return argparse.Namespace(
         results=results,
-        document=DOCUMENT,
+        document=[DOCUMENT],
         markdown=None,
         attach=False,
         quiet=False,

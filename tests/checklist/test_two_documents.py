@@ -1,0 +1,116 @@
+"""Two dataflow documents side by side, generated and run in one `pytest features/` (issue 15).
+
+A second document (one flow, Product2 to Companies, as Talk writes one per subscription) used to
+delete the first one's feature files on generate, and collection failed on its unknown flow
+marker. Now each document owns features/generated/<document>/, its markers come from the
+document, and one run judges each scenario against its own document, with a summary each.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIRST = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
+BIN = Path(sys.executable).parent
+
+
+def _products_only(folder: Path) -> Path:
+    """The first document cut to its Product2 flow: the introduction, then that section."""
+    lines = FIRST.read_text("utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("Salesforce Product2 to"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Salesforce Contact to"))
+    intro = next(i for i, line in enumerate(lines) if line.startswith("Salesforce Customer to"))
+    path = folder / "salesforce-products.rst"
+    path.write_text("".join(lines[:intro] + lines[start:end]), "utf-8")
+    return path
+
+
+def _run(*command: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(command), cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A features folder (the repository's test modules, conftest and hand-written features)
+    with both documents generated into it."""
+    features = tmp_path / "features"
+    features.mkdir()
+    # Its own rootdir, as a project that keeps its documents elsewhere would have: the
+    # repository's pytest settings, this folder's features.
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name in ("conftest.py", "test_generated.py", "test_handwritten.py"):
+        shutil.copy(REPO / "features" / name, features / name)
+    shutil.copytree(REPO / "features" / "handwritten", features / "handwritten")
+    second = _products_only(tmp_path)
+    done = _run(
+        str(BIN / "talkqa"), "features", "generate", str(FIRST), str(second), "--out", str(features)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return features, FIRST, second
+
+
+def test_each_document_has_its_folder_and_regenerating_one_leaves_the_other(
+    two: tuple[Path, Path, Path],
+) -> None:
+    features, first, _ = two
+    theirs = features / "generated" / "salesforce_products"
+    before = {p.name: p.read_bytes() for p in theirs.glob("*.feature")}
+    assert list(before) == ["salesforce_product2_to_crmoffice_companies.feature"]
+    assert len(list((features / "generated" / "salesforce_to_crmoffice").glob("*.feature"))) == 3
+    done = _run(str(BIN / "talkqa"), "features", "generate", str(first), "--out", str(features))
+    assert done.returncode == 0, done.stderr
+    assert {p.name: p.read_bytes() for p in theirs.glob("*.feature")} == before
+
+
+def test_one_run_judges_each_scenario_against_its_own_document(
+    two: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    features, first, second = two
+    results = tmp_path / "results"
+    done = _run(
+        str(BIN / "pytest"),
+        str(features),
+        "-q",
+        "-p",
+        "no:xdist",
+        "-m",
+        "flow-product2-to-companies and generated",
+        "--document",
+        str(first),
+        "--document",
+        str(second),
+        f"--alluredir={results}",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    labels = [
+        label["value"]
+        for path in results.glob("*-result.json")
+        for label in json.loads(path.read_text("utf-8"))["labels"]
+        if label["name"] == "talkqa-document"
+    ]
+    # The Product2 items, once per document; the deselected others are each document's too.
+    assert {"salesforce_to_crmoffice", "salesforce_products"} <= set(labels)
+    signoff = _run(
+        str(BIN / "talkqa"),
+        "signoff",
+        "--results",
+        str(results),
+        "--document",
+        str(first),
+        "--document",
+        str(second),
+    )
+    assert signoff.returncode == 0, signoff.stdout + signoff.stderr
+    assert "6 of 6 document checklist scenarios ran" in signoff.stdout  # the Product2 document
+    assert "6 of 84 document checklist scenarios ran" in signoff.stdout  # the first, -m
+    assert signoff.stdout.count("Verdict:") == 2
