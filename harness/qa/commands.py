@@ -88,15 +88,20 @@ def run_signoff(args: argparse.Namespace) -> int:
         write_verdict_result(args.results, summaries, SUMMARY_SOURCE)
     failing = [summary for summary in summaries if gate(summary)]
     if not args.quiet:
+        console = Console()
         for summary in summaries:
-            _print_summary(summary, args.report)
+            _print_summary(console, summary)
+        if args.report:
+            console.print(
+                f"Report: {escape(str(args.report))} (one file: open it in a browser or"
+                " double-click it; no server needed)"
+            )
     return 1 if (failing and args.gate) else 0
 
 
-def _print_summary(summary: Summary, report: str | None) -> None:
+def _print_summary(console: Console, summary: Summary) -> None:
     """One document's matrix, findings, not-run items and verdict, on the terminal."""
     problems = gate(summary)
-    console = Console()
     console.print(_table(summary))
     # Names, reasons and findings are text from results and documents, never markup.
     for gap in summary.gaps:
@@ -111,11 +116,6 @@ def _print_summary(summary: Summary, report: str | None) -> None:
         console.print("[bold green]Verdict: every checklist scenario ran and passed[/bold green]")
     console.print(f"{summary.ran} of {summary.expected} document checklist scenarios ran.")
     console.print(escape(counts_line(summary)))
-    if report:
-        console.print(
-            f"Report: {escape(str(report))} (one file: open it in a browser or"
-            " double-click it; no server needed)"
-        )
 
 
 def _table(summary: Summary) -> Table:

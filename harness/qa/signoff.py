@@ -351,13 +351,13 @@ def _rank(status: str) -> int:
 
 
 def write_verdict_result(
-    results_dir: Path, summaries: Summary | Sequence[Summary], summary_source: str = ""
+    results_dir: Path, summaries: Sequence[Summary], summary_source: str = ""
 ) -> None:
     """The gate's verdict as one more result: failed when sign-off must not go ahead, with each
     reason, so the report's first page is never 100% when it is not ready, and Allure's quality
     gate (allurerc.mjs) shows the same verdict in its tab. Several documents: ready only when
     every one is, each reason naming its document."""
-    every = [summaries] if isinstance(summaries, Summary) else list(summaries)
+    every = list(summaries)
     summary = every[0]
     problems = [f"{s.spec.title}: {p}" if len(every) > 1 else p for s in every for p in gate(s)]
     ready = not problems

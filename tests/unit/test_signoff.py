@@ -182,7 +182,7 @@ def test_the_verdict_result_is_written_and_never_read_back_as_a_checklist_result
     spec = load_spec(DOCUMENT)
     write_results(tmp_path, spec, {"story-no-echo": "failed"})
     before = read_results(tmp_path)
-    write_verdict_result(tmp_path, build_summary(spec, before))
+    write_verdict_result(tmp_path, [build_summary(spec, before)])
     verdict = json.loads((tmp_path / "talkqa-signoff-verdict-result.json").read_text("utf-8"))
     assert verdict["status"] == "failed" and verdict["name"].startswith("Sign-off verdict: not")
     assert "writes nothing" in verdict["statusDetails"]["message"]
