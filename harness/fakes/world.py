@@ -2,7 +2,8 @@
 
 world = FakeWorld()
 with world.activated():  # requests to both systems now reach the fakes in process
-    engine = create_engine(world.engine_context(tmp_path / "state.sqlite"))
+    context = EngineContext(world.salesforce_settings(), world.crmoffice_settings(), state)
+    engine = create_engine(context)
 """
 
 from __future__ import annotations

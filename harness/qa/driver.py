@@ -1,7 +1,7 @@
 """One checklist scenario's world: make records, run the engine, read both systems back.
 
     driver = ChecklistDriver(target, spec, engine_factory, tmp_path / "state.sqlite", log)
-    it = driver.create_source("Contact"); driver.run_cycle(); driver.target_record(it)
+    it = driver.create_source("Contact"); driver.run_cycle(); driver.read("Crmoffice", it)
 
 The step definitions in steps/ are one line each over this class. Everything a "then" step
 looks at comes from the systems' APIs (harness.qa.clients); the engine is driven only through

@@ -1,7 +1,7 @@
 """What both systems hold for one scenario, read through their APIs, and which record is whose.
 
     observation = observer.observe()             # before and after every cycle
-    resolve_links(sources, before, after, spec)  # which new target record belongs to which source
+    resolve_links(sources, before, after)  # which new target record belongs to which source
 
 A scenario's records are the Salesforce records made since it began and the Crmoffice records
 made since then. On a sandbox, where others' records exist and arrive (a refreshed org, other

@@ -1,7 +1,7 @@
 """Check a spec's property names against what the two systems really have.
 
-    check_contracts(spec, "x.rst", Path("fixtures/salesforce/describe"),
-                    Path("fixtures/crmoffice-openapi.yaml"))
+    check_contracts(spec, "x.rst", Contracts(DESCRIBE_DIR, CRMOFFICE_CONTRACT))  # raises
+                                                    # BadSpecError naming file:line
 
 Salesforce fields come from describe metadata (<dir>/<Object>.json, the sObject describe shape);
 Crmoffice properties from the project's OpenAPI contract. A Crmoffice type names its schema in
