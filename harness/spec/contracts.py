@@ -1,7 +1,6 @@
 """Check a spec's property names against what the two systems really have.
 
-    check_contracts(spec, "x.rst", Contracts(DESCRIBE_DIR, CRMOFFICE_CONTRACT))  # raises
-                                                    # BadSpecError naming file:line
+    check_contracts(spec, "x.rst", Contracts(DESCRIBE_DIR, CRMOFFICE_CONTRACT))  # or BadSpecError
 
 Salesforce fields come from describe metadata (<dir>/<Object>.json, the sObject describe shape);
 Crmoffice properties from the project's OpenAPI contract. A Crmoffice type names its schema in
