@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,9 +41,13 @@ def eventually(
             delay = min(delay * 2, max_delay)
 
 
-def poll_timeout(target: object) -> float:
-    """How long a target's then-steps wait: 0 (one look) unless the target says otherwise."""
-    return float(getattr(target, "poll_timeout", 0.0))
+class _Polls(Protocol):
+    poll_timeout: float  # every Target has one (harness/qa/targets.py): 0 on the fakes
+
+
+class _Drives(Protocol):
+    @property
+    def target(self) -> _Polls: ...
 
 
 def polled(step: F) -> F:
@@ -51,7 +55,8 @@ def polled(step: F) -> F:
 
     @functools.wraps(step)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        timeout = poll_timeout(getattr(kwargs.get("driver"), "target", None))
+        driver: _Drives = kwargs["driver"]
+        timeout = driver.target.poll_timeout
         if timeout <= 0:
             return step(*args, **kwargs)
         return eventually(lambda: step(*args, **kwargs), timeout=timeout)

@@ -38,6 +38,7 @@ from harness.sandbox.tagging import TAGGED_OBJECTS, TaggedRecordFactory, tag_con
 
 class Target(Protocol):
     name: str
+    poll_timeout: float  # seconds a then-step keeps looking: 0 where the engine is in process
 
     @property
     def clock(self) -> Clock:
@@ -144,6 +145,7 @@ class MockTarget:
     """Both fakes of one FakeWorld, answering in process for every requests.Session."""
 
     name = "mock"
+    poll_timeout = 0.0  # the engine under test runs in this process: one look is the answer
 
     def __init__(self, world: FakeWorld | None = None) -> None:
         self.world = world or FakeWorld()

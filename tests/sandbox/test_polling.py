@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.qa.polling import eventually, poll_timeout, polled
+from harness.qa.polling import eventually, polled
 
 
 class FakeTime:
@@ -78,4 +78,9 @@ def test_polled_step_reads_the_timeout_from_the_drivers_target() -> None:
     with pytest.raises(AssertionError):
         step(driver=Driver())
     assert looks == [1]  # mock targets have no poll timeout: single shot
-    assert poll_timeout(object()) == 0.0
+
+
+def test_the_mock_target_looks_once() -> None:
+    from harness.qa.targets import MockTarget
+
+    assert MockTarget.poll_timeout == 0.0
