@@ -55,8 +55,9 @@ def polled(step: F) -> F:
 
     @functools.wraps(step)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        driver: _Drives = kwargs["driver"]
-        timeout = driver.target.poll_timeout
+        # A then-step without the driver (the fault matrix's own) reads no system: one look.
+        driver: _Drives | None = kwargs.get("driver")
+        timeout = driver.target.poll_timeout if driver is not None else 0.0
         if timeout <= 0:
             return step(*args, **kwargs)
         return eventually(lambda: step(*args, **kwargs), timeout=timeout)
