@@ -24,6 +24,7 @@ from harness.bench.engine_run import CYCLE_GAP_SECONDS, Calls, settle_garbage
 from harness.bench.timing import Stopwatch
 from harness.connectors.crmoffice_records import wire_timestamp
 from harness.connectors.salesforce import changed_since_soql
+from harness.engine.mapping import property_map
 from harness.fakes.world import (
     FAKE_CRM_CLIENT_ID,
     FAKE_CRM_CLIENT_SECRET,
@@ -34,12 +35,7 @@ from harness.fakes.world import (
 )
 
 Json = dict[str, Any]
-CONTACT_FIELDS = {  # the Contact flow's properties, as flows.toml maps them
-    "FirstName": "givenName",
-    "LastName": "familyName",
-    "MobilePhone": "mobilePhone",
-    "Phone": "directPhone",
-}
+CONTACT_FIELDS = property_map("contact")  # the floor sends what the engine's mapping syncs
 SF_READS = {"Customer": [], "Product2": [], "Contact": list(CONTACT_FIELDS)}
 
 

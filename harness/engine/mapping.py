@@ -94,6 +94,13 @@ class EngineMapping:
         return replace(self, flows=flows)
 
 
+def property_map(flow_name: str, mapping: EngineMapping | None = None) -> dict[str, str]:
+    """Salesforce field -> Crmoffice property of one flow, as flows.toml maps them: the one
+    place the reliability model, the crash trials and the bench floor read it from."""
+    flow = (mapping or load_mapping()).flow(flow_name)
+    return {p.salesforce: p.crmoffice for p in flow.properties}
+
+
 def load_mapping(path: Path = DEFAULT_MAPPING_PATH) -> EngineMapping:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.clock import FakeClock
-from harness.engine.mapping import load_mapping
+from harness.engine.mapping import load_mapping, property_map
 from harness.fakes.http import serve
 from harness.fakes.world import FakeWorld
 from harness.links import LinkStore
@@ -36,12 +36,7 @@ CHILD = "harness.reliability.crash_child"
 # Boundaries a first full sync crosses (no linked pair yet, so no merge writes), with weights:
 # most kills land between a create and its link, where a duplicate would be born.
 FIRST_SYNC_POINTS = {"after-intent": 1, "after-insert": 6, "after-link": 2, "after-watermark": 1}
-PROPS = {
-    "FirstName": "givenName",
-    "LastName": "familyName",
-    "MobilePhone": "mobilePhone",
-    "Phone": "directPhone",
-}
+PROPS = property_map("contact")
 
 
 class WallClock(FakeClock):

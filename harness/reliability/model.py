@@ -13,12 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-PROPS = {
-    "FirstName": "givenName",
-    "LastName": "familyName",
-    "MobilePhone": "mobilePhone",
-    "Phone": "directPhone",
-}
+from harness.engine.mapping import property_map
+
+PROPS = property_map("contact")  # what the engine syncs, so the model expects the same
 Values = dict[str, str | None]
 
 
