@@ -331,12 +331,8 @@ class TalkEngine:
         )
 
     def _create(self, flow: FlowMapping, intent: InsertIntent) -> WriteResult:
-        try:
-            return self.crmoffice.create(
-                flow.crmoffice_type, intent.payload, intent.idempotency_key
-            )
-        except RecordRejectedError as error:
-            return WriteResult(None, False, error.code, str(error), error.fields)
+        # A rejected create comes back as a result (CrmofficeApi's contract), not an exception.
+        return self.crmoffice.create(flow.crmoffice_type, intent.payload, intent.idempotency_key)
 
     def _new_link(
         self, flow: FlowMapping, intent: InsertIntent, target_id: str, record: SourceRecord | None

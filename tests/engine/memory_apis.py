@@ -18,7 +18,6 @@ from datetime import datetime
 
 from harness.clock import FakeClock
 from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, Value, WriteResult
-from harness.errors import RecordRejectedError
 
 SF_LIMITS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40}
 SF_PREFIX = {"Contact": "003", "Product2": "01t", "Customer": "0o6"}
@@ -188,11 +187,14 @@ class MemoryCrmofficeApi:
         self, type_name: str, values: Mapping[str, Value], idempotency_key: str
     ) -> WriteResult:
         self.calls.count(f"{type_name}.create", "write")
-        self._check(values)
+        rejected = self._rejected(None, values)
+        if rejected is not None:
+            return rejected
         seen = self.idempotency.get((type_name, idempotency_key))
         if seen is not None:
             if seen[0] != dict(values):
-                raise RecordRejectedError("idempotency key reused", code="idempotency-conflict")
+                # As CrmofficeConnector does: a rejected write is a result, never an exception.
+                return WriteResult(None, False, "idempotency-conflict", "idempotency key reused")
             return WriteResult(seen[1], True)
         rid = str(self.insert(type_name, values))
         self.idempotency[(type_name, idempotency_key)] = (dict(values), rid)
@@ -203,15 +205,18 @@ class MemoryCrmofficeApi:
         row = self._table(type_name).rows.get(update.record_id)
         if row is None or row.deleted:
             return WriteResult(update.record_id, False, "notFound", "no such record")
-        self._check(update.values)
+        rejected = self._rejected(update.record_id, update.values)
+        if rejected is not None:
+            return rejected
         row.values.update(update.values)
         row.modified_at = self.clock.now()
         return WriteResult(update.record_id, True)
 
-    def _check(self, values: Mapping[str, Value]) -> None:
+    def _rejected(self, record_id: str | None, values: Mapping[str, Value]) -> WriteResult | None:
         for name, value in values.items():
             if value is not None and len(value) > self.max_length:
-                raise RecordRejectedError(f"{name} too long", code="maxLength", fields=(name,))
+                return WriteResult(record_id, False, "maxLength", f"{name} too long", (name,))
+        return None
 
     def _table(self, name: str) -> _Table:
         return self.tables.setdefault(name, _Table())

@@ -177,5 +177,16 @@ def test_ui_writes_validate_like_the_api(sf_fake: FakeSalesforce) -> None:
         sf_fake.insert("Contact", {"LastName": "x", "FirstName": "y" * 41})
     with pytest.raises(ValueError, match="REQUIRED_FIELD_MISSING"):
         sf_fake.insert("Contact", {"FirstName": "y"})
-    with pytest.raises(ValueError, match="known: Contact"):
-        sf_fake.insert("Account", {"Name": "x"})
+    with pytest.raises(ValueError, match="known: Account, Contact"):
+        sf_fake.insert("Bogus", {"Name": "x"})
+
+
+def test_a_contact_pointing_at_a_missing_account_is_refused(sf_fake: FakeSalesforce) -> None:
+    """A lookup to a record that does not exist is INVALID_CROSS_REFERENCE_KEY (Salesforce
+    "Core Data Types Used in API Calls", StatusCode); Account has describe metadata now, so
+    only a real Account is accepted (it was accepted for any well-formed 001 id)."""
+    with pytest.raises(ValueError, match=r"INVALID_CROSS_REFERENCE_KEY.*AccountId"):
+        sf_fake.insert("Contact", {"LastName": "x", "AccountId": "001RO0000000009YAA"})
+    account = sf_fake.insert("Account", {"Name": "Nordmann AS", "BillingCity": "Oslo"})
+    contact = sf_fake.insert("Contact", {"LastName": "x", "AccountId": account})
+    assert sf_fake.get("Contact", contact)["AccountId"] == account
