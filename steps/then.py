@@ -38,14 +38,15 @@ def _role_of(driver: ChecklistDriver, object_name: str) -> str:
     return next(h.role for h in driver.sources if h.object_name == object_name)
 
 
-def _assert_one_linked(driver: ChecklistDriver, handle: Any) -> None:
+def _assert_one_linked(driver: ChecklistDriver, handle: SourceHandle) -> None:
     assert handle.resolved, (
         f"no cycle created a Crmoffice {handle.target_type} record for Salesforce"
-        f" {handle.object_name} {handle.record_id}"
+        f" {handle.object_name} {handle.record_id}" + driver.no_flow_reason(handle)
     )
     assert len(handle.candidates) == 1, (
         f"Salesforce {handle.object_name} {handle.record_id} got {len(handle.candidates)}"
         f" Crmoffice {handle.target_type} records ({handle.candidates}), expected exactly one"
+        + (driver.no_flow_reason(handle) if not handle.candidates else "")
     )
     assert driver.exists("Crmoffice", handle), f"{handle.target_type}/{handle.link} is gone"
 

@@ -50,6 +50,11 @@ class SyncEngine(Protocol):
         """Read everything from the beginning on the next cycle."""
         ...
 
+    def syncs(self, source_object: str, target_type: str) -> bool | None:
+        """Whether it has a flow from this Salesforce object to this Crmoffice type (e.g.
+        "Contact", "contacts"); None when it cannot tell. A red item then says why."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -87,6 +87,9 @@ class EngineWrapper:
     def reset_watermarks(self) -> None:
         self._engine.reset_watermarks()
 
+    def syncs(self, source_object: str, target_type: str) -> bool:
+        return self._engine.syncs(source_object, target_type)
+
     def close(self) -> None:
         self._engine.close()
 

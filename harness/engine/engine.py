@@ -139,6 +139,12 @@ class TalkEngine:
     def reset_watermarks(self) -> None:
         self.store.reset_watermarks()
 
+    def syncs(self, source_object: str, target_type: str) -> bool:
+        return any(
+            flow.salesforce_object == source_object and flow.crmoffice_type == target_type
+            for flow in self.mapping.flows
+        )
+
     def close(self) -> None:
         self.store.close()
 

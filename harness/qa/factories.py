@@ -19,7 +19,14 @@ LOCALES = ("no_NO", "en_GB", "fr_FR")
 # Values the generated scenarios write; a made-up value must never equal one of them.
 SCENARIO_VALUES = frozenset({"Åse Ødegård", "Bjørn Ærø", "+47 912 34 567", "+47 22 86 54 00"})
 # Salesforce field lengths (fixtures/salesforce/describe); Crmoffice allows more for each.
-MAX_LENGTHS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40, "Name": 255}
+MAX_LENGTHS = {
+    "FirstName": 40,
+    "LastName": 80,
+    "Phone": 40,
+    "MobilePhone": 40,
+    "Name": 255,
+    "OpportunityName": 120,  # Opportunity.Name is 120 (its describe), not 255
+}
 
 
 class RecordFactory:
@@ -43,6 +50,11 @@ class RecordFactory:
             "Individual": self._individual,
             "Customer": self._customer,
             "Product2": self._product,
+            # Further standard objects a Talk document may name (fixtures/salesforce/describe),
+            # with their required fields, so a document syncing them gets a checklist that runs.
+            "Account": self._account,
+            "Lead": self._lead,
+            "Opportunity": self._opportunity,
         }
         if object_name not in builders:
             raise ValueError(
@@ -100,6 +112,22 @@ class RecordFactory:
         return {
             "Name": self.unique(self._faker.catch_phrase()),
             "ProductCode": self._faker.bothify("TQA-####-??").upper(),
+        }
+
+    def _account(self) -> dict[str, Any]:
+        return {"Name": self.unique(self._faker.company())}
+
+    def _lead(self) -> dict[str, Any]:
+        return {
+            "LastName": self.unique(self._faker.last_name(), "LastName"),
+            "Company": self._faker.company(),
+        }
+
+    def _opportunity(self) -> dict[str, Any]:
+        return {
+            "Name": self.unique(self._faker.catch_phrase(), "OpportunityName"),
+            "StageName": "Prospecting",
+            "CloseDate": "2027-06-30",
         }
 
     def _phone(self) -> str:

@@ -114,3 +114,52 @@ def test_one_run_judges_each_scenario_against_its_own_document(
     assert "6 of 6 document checklist scenarios ran" in signoff.stdout  # the Product2 document
     assert "6 of 84 document checklist scenarios ran" in signoff.stdout  # the first, -m
     assert signoff.stdout.count("Verdict:") == 2
+
+
+def _accounts_only(folder: Path) -> Path:
+    """A document with one flow the bundled engine does not sync: Account to Companies."""
+    path = _products_only(folder)
+    text = path.read_text("utf-8").replace("Salesforce Product2", "Salesforce Account")
+    lines = text.splitlines()
+    heading = "Salesforce Account to Crmoffice Companies"
+    lines[lines.index(heading) + 1] = "-" * len(heading)
+    accounts = folder / "salesforce-accounts.rst"
+    accounts.write_text("\n".join(lines) + "\n", "utf-8")
+    path.unlink()
+    return accounts
+
+
+def test_a_flow_the_engine_does_not_sync_is_red_and_says_so(tmp_path: Path) -> None:
+    """Issue 15: its items are product defects naming the missing flow, not errors."""
+    features = tmp_path / "features"
+    features.mkdir()
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name in ("conftest.py", "test_generated.py"):
+        shutil.copy(REPO / "features" / name, features / name)
+    document = _accounts_only(tmp_path)
+    made = _run(str(BIN / "talkqa"), "features", "generate", str(document), "--out", str(features))
+    assert made.returncode == 0, made.stderr
+    results = tmp_path / "results"
+    done = _run(
+        str(BIN / "pytest"),
+        str(features),
+        "-q",
+        "-p",
+        "no:xdist",
+        "--document",
+        str(document),
+        f"--alluredir={results}",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    found = [json.loads(p.read_text("utf-8")) for p in results.glob("*-result.json")]
+    red = [r for r in found if r["status"] == "failed"]
+    assert len(red) == 5 and not [r for r in found if r["status"] == "broken"], [
+        (r["name"], r["status"]) for r in found
+    ]
+    for result in red:
+        message = result["statusDetails"]["message"]
+        assert (
+            "the engine under test has no flow from Salesforce Account to Crmoffice companies"
+            in message
+        ), message
