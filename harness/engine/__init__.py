@@ -21,6 +21,7 @@ import requests
 from harness.clock import Clock, SystemClock
 from harness.connectors.base import CrmofficeApi, SalesforceApi, SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
+from harness.engine.failpoints import Failpoints
 from harness.engine.mapping import EngineMapping, load_mapping
 from harness.engine.merge import MergeRule, decide
 from harness.engine.report import FlowCounts, RunReport
@@ -70,6 +71,9 @@ class EngineContext:
     sleep: Callable[[float], None] = time.sleep
     # What the flows take: Full Sync off, and a checklist run's tag on a sandbox (SyncScope).
     scope: SyncScope | None = None
+    # Where a crash test kills the engine (none armed by default); read from TALKQA_FAILPOINT
+    # only at a program's edge (`talkqa sync`, the crash child), never inside the engine.
+    failpoints: Failpoints = field(default_factory=Failpoints)
 
 
 EngineFactory = Callable[[EngineContext], SyncEngine]

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from harness.engine import EngineContext, RunReport, SyncEngine, load_engine_factory
+from harness.engine.failpoints import Failpoints
 from harness.engine.report import COUNT_NAMES
 from harness.errors import ConfigError, RetriableError
 
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     factory = load_engine_factory(args.sync_engine)
     console = Console()
     with _state_path(args.state) as state, _target(args.target, state) as context:
-        engine = factory(context)
+        # TALKQA_FAILPOINT (the crash tests' kill switch) is read here, at the command's edge.
+        engine = factory(replace(context, failpoints=Failpoints.from_env()))
         try:
             return _run_cycles(engine, args, console)
         finally:

@@ -26,7 +26,6 @@ from harness.connectors.base import (
     SourceRecord,
     WriteResult,
 )
-from harness.engine.failpoints import Failpoints
 from harness.engine.lock import StateLock
 from harness.engine.mapping import EngineMapping, FlowMapping
 from harness.engine.merge import MergeRule, decide
@@ -106,7 +105,7 @@ class TalkEngine:
         self.context, self.mapping = context, mapping
         self.merge_rule = merge_rule
         self.salesforce, self.crmoffice = salesforce, crmoffice
-        self.failpoints = Failpoints.from_env()
+        self.failpoints = context.failpoints
         self.progress: ProgressHook | None = None
         self.lock = StateLock(context.state_path)
         self.store = LinkStore.open(context.state_path)

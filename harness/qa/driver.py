@@ -173,7 +173,7 @@ class ChecklistDriver:
         return handle.link
 
     def no_flow_reason(self, handle: SourceHandle) -> str:
-        """"; the engine under test has no flow …" when it says so: a product defect (the
+        """ "; the engine under test has no flow …" when it says so: a product defect (the
         document names a flow the engine does not sync), not a fault of the harness."""
         if self.engine.syncs(handle.object_name, handle.target_type) is False:
             return (

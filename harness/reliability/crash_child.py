@@ -14,6 +14,7 @@ from pathlib import Path
 import requests
 
 from harness.engine import EngineContext, create_engine
+from harness.engine.failpoints import Failpoints
 from harness.fakes.http import route_to_loopback
 from harness.fakes.world import FakeWorld
 
@@ -29,7 +30,11 @@ def loopback_context(sf_address: str, crm_address: str, state: Path) -> EngineCo
         return s
 
     return EngineContext(
-        world.salesforce_settings(), world.crmoffice_settings(), state, session_factory=session
+        world.salesforce_settings(),
+        world.crmoffice_settings(),
+        state,
+        session_factory=session,
+        failpoints=Failpoints.from_env(),  # this child process's edge: the parent arms it
     )
 
 

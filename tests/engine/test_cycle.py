@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from harness.engine.failpoints import SimulatedCrash
+from harness.engine.failpoints import Failpoints, SimulatedCrash
 
 from .conftest import Rig
 
@@ -220,15 +222,15 @@ def test_an_edit_made_during_a_cycle_is_not_lost(rig: Rig) -> None:
     assert rig.crm.get("contacts", crm_id).values["mobilePhone"] == "during"
 
 
-def test_crash_between_insert_and_link_gives_no_duplicate(rig: Rig, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_crash_between_insert_and_link_gives_no_duplicate(rig: Rig) -> None:
     for i in range(3):
         rig.sf.insert("Contact", {"LastName": f"L{i}"})
-    monkeypatch.setenv("TALKQA_FAILPOINT", "after-insert:2")
-    monkeypatch.setenv("TALKQA_FAILPOINT_ACTION", "raise")
+    unarmed = rig.context
+    rig.context = replace(unarmed, failpoints=Failpoints("after-insert", 2, action="raise"))
     engine = rig.engine()
+    rig.context = unarmed
     with pytest.raises(SimulatedCrash):
         engine.run_cycle()
-    monkeypatch.delenv("TALKQA_FAILPOINT")
     engine.close()
     rig.engines.remove(engine)
     fresh = rig.engine()  # a new process on the same state file
