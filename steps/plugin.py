@@ -41,7 +41,7 @@ from harness.qa.signoff import DOCUMENT_LABEL, FINDING_ATTACHMENT, GAP_TAG, gap_
 from harness.qa.targets import MockTarget, SandboxTarget, Target
 from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
-from harness.sandbox.connect import sandbox_target, shared_run_id
+from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import new_run_id
 from harness.spec import DataflowSpec
 
@@ -52,7 +52,9 @@ SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
 # reasons, the Allure results (their messages and traces come from the exception itself).
 RUN_REDACTOR = pytest.StashKey[Redactor]()
 SCENARIO_FINDINGS = pytest.StashKey[list[str]]()
-DOCUMENTS = pytest.StashKey[Documents]()  # what a scenario found in the document
+DOCUMENTS = pytest.StashKey[Documents]()
+RUN_ID = pytest.StashKey[str]()  # the sandbox run's id, handed to xdist workers
+RUN_ID_KEY = "talkqa_run_id"  # what a scenario found in the document
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -149,10 +151,11 @@ def engine_factory(pytestconfig: pytest.Config) -> EngineFactory:
 def _open_sandbox(config: pytest.Config) -> None:
     """Check configuration, guard and budget once, before any scenario; one line on failure."""
     env = environ_with_dotenv()
-    run_id = shared_run_id(new_run_id())
-    worker = getattr(config, "workerinput", {}).get("workerid")
-    if worker:  # each xdist worker tags its own records, so its scope never takes another's
-        run_id = f"{run_id}-{worker}"
+    worker = getattr(config, "workerinput", None)
+    # An xdist worker takes the controller's run id (pytest_configure_node hands it over) and
+    # adds its own name, so its records carry a tag of their own and its scope takes no other's.
+    run_id = f"{worker[RUN_ID_KEY]}-{worker['workerid']}" if worker else new_run_id()
+    config.stash[RUN_ID] = run_id
 
     def make(joining: SandboxTarget | None = None) -> SandboxTarget:
         return sandbox_target(
@@ -167,6 +170,14 @@ def _open_sandbox(config: pytest.Config) -> None:
         config.stash[RUN_REDACTOR] = config.stash[RUN_REDACTOR].with_secrets(first.secrets())
     # Every scenario's target joins the first: its guard and its one Salesforce login.
     config.stash[SANDBOX_TARGETS] = lambda: make(joining=first)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist, in the controller: give each worker this run's id (workerinput, not os.environ)."""
+    run_id = node.config.stash.get(RUN_ID, None)
+    if run_id is not None:
+        node.workerinput[RUN_ID_KEY] = run_id
 
 
 @contextmanager

@@ -9,7 +9,6 @@ The test seam (TALKQA_SANDBOX_FAKES=1, harness.sandbox.seam) is read here and no
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -20,7 +19,6 @@ from harness.sandbox.seam import shared_fakes
 
 DEFAULT_POLL_TIMEOUT = 60.0
 MAX_POLL_TIMEOUT = 3600.0  # an hour: longer is a typo, and a failing step would wait it out
-RUN_ID_VARIABLE = "TALKQA_RUN_ID"
 
 
 def sandbox_target(
@@ -62,8 +60,3 @@ def _poll_timeout(env: Mapping[str, str]) -> float:
             f" {README_HINT}"
         )
     return value
-
-
-def shared_run_id(new: str) -> str:
-    """The run id of this process tree: xdist workers inherit the controller's from the env."""
-    return os.environ.setdefault(RUN_ID_VARIABLE, new)

@@ -328,3 +328,14 @@ def test_a_real_order_conflict_row_still_catches_an_engine_that_never_writes_bac
     assert "1 failed, 1 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
     failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
     assert len(failed) == 1 and "Crmoffice edited later" in failed[0], failed
+
+
+def test_each_xdist_worker_tags_with_the_runs_id_and_its_own_name(tmp_path: Path) -> None:
+    """Issue 13: -n 4 on a sandbox, each worker with its own run tag. The controller hands its
+    run id to the workers through xdist's workerinput (issue 16: it was written to os.environ)."""
+    done = _pytest(tmp_path, "-n", "2", "-k", "one_linked or Phone")
+    assert done.returncode == 0, done.stdout[-2000:]
+    lines = (tmp_path / "ledger.jsonl").read_text("utf-8").splitlines()
+    runs = {json.loads(line)["run_id"] for line in lines}
+    assert {run.rsplit("-", 1)[1] for run in runs} == {"gw0", "gw1"}, runs
+    assert len({run.rsplit("-", 1)[0] for run in runs}) == 1, runs  # one run, two workers
