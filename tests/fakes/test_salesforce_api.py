@@ -96,3 +96,24 @@ def test_updated_and_deleted(sf_client: Salesforce, sf_fake: FakeSalesforce) -> 
     deleted = sf_client.Contact.deleted(start, end)
     assert [d["id"] for d in deleted["deletedRecords"]] == [gone]
     assert isinstance(datetime.now(UTC), datetime)
+
+
+def test_get_updated_ignores_the_seconds_of_start_and_end(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Salesforce's "sObject Get Updated" (REST API Developer Guide, resources_getupdated.htm):
+    for start and end "the API ignores the seconds portion of the specified dateTime value
+    (for example, 12:35:15 is interpreted as 12:35:00 UTC)". Issue 18 asked whether a record
+    written seconds ago being listed only from the next minute on was a defect of the fake:
+    it is the documented rule, and latestDateCovered says where the window really ended."""
+    minute = sf_fake.clock.now().replace(second=0, microsecond=0) + timedelta(minutes=5)
+    sf_fake.clock.set(minute + timedelta(seconds=10))  # type: ignore[attr-defined]
+    written = sf_fake.insert("Contact", {"LastName": "Just now"})
+    sf_fake.clock.set(minute + timedelta(seconds=50))  # type: ignore[attr-defined]
+    start = minute - timedelta(minutes=1)
+    same_minute = sf_client.Contact.updated(start, minute + timedelta(seconds=45))
+    assert same_minute["ids"] == []  # end 12:35:45 is read as 12:35:00, before the write
+    assert same_minute["latestDateCovered"].startswith(f"{minute:%Y-%m-%dT%H:%M}:00")
+    sf_fake.clock.set(minute + timedelta(minutes=1, seconds=5))  # type: ignore[attr-defined]
+    next_minute = sf_client.Contact.updated(start, minute + timedelta(minutes=1, seconds=5))
+    assert next_minute["ids"] == [written]
