@@ -8,6 +8,7 @@ import pytest
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
     SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
     SalesforceResourceNotFound,
 )
 
@@ -117,3 +118,27 @@ def test_get_updated_ignores_the_seconds_of_start_and_end(
     sf_fake.clock.set(minute + timedelta(minutes=1, seconds=5))  # type: ignore[attr-defined]
     next_minute = sf_client.Contact.updated(start, minute + timedelta(minutes=1, seconds=5))
     assert next_minute["ids"] == [written]
+
+
+def test_upsert_by_an_idlookup_field_creates_updates_or_lists_the_matches(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Issue 18: `PATCH sobjects/Contact/Email/x@y.z` answered 404 NOT_FOUND, which a client reads
+    as its own mistake. Salesforce's "Insert or Update (Upsert) a Record Using an External ID"
+    (REST API Developer Guide, dome_upsert.htm; its example keys Lead by Email): no match
+    creates the record (201), one match updates it (200 with "created": false from API 46.0),
+    several answer 300 and change nothing; a field that is neither an external ID nor an
+    idLookup field is NOT_FOUND."""
+    contact = sf_client.Contact
+    assert contact.upsert("Email/ada@example.com", {"LastName": "Lovelace"}) == 201
+    [made] = sf_fake.records("Contact")
+    assert made["Email"] == "ada@example.com" and made["LastName"] == "Lovelace"
+    assert contact.upsert("Email/ADA@example.com", {"FirstName": "Ada"}) == 200  # case-blind
+    [updated] = sf_fake.records("Contact")
+    assert (updated["Id"], updated["FirstName"]) == (made["Id"], "Ada")
+    sf_fake.insert("Contact", {"LastName": "Twin", "Email": "ada@example.com"})
+    with pytest.raises(SalesforceMoreThanOneRecord):
+        contact.upsert("Email/ada@example.com", {"FirstName": "Nobody"})
+    assert {r["FirstName"] for r in sf_fake.records("Contact")} == {"Ada", None}
+    with pytest.raises(SalesforceResourceNotFound):
+        contact.upsert("LastName/Lovelace", {"FirstName": "x"})

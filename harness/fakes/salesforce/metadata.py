@@ -33,6 +33,8 @@ class FieldMeta:
     default_value: Any
     picklist_values: tuple[str, ...]
     restricted_picklist: bool
+    # An external ID or an idLookup field (Id, Email, Name ...) can key an upsert.
+    upsert_key: bool = False
 
     @classmethod
     def from_describe(cls, raw: dict[str, Any]) -> FieldMeta:
@@ -49,6 +51,7 @@ class FieldMeta:
             default_value=raw.get("defaultValue"),
             picklist_values=tuple(p["value"] for p in raw.get("picklistValues") or ()),
             restricted_picklist=bool(raw.get("restrictedPicklist")),
+            upsert_key=bool(raw.get("externalId") or raw.get("idLookup")),
         )
 
     @property

@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from harness.fakes.http import FakeRequest, FakeResponse
 from harness.fakes.salesforce.bodies import bad_request, json_object
-from harness.fakes.salesforce.errors import ApiError
+from harness.fakes.salesforce.errors import ApiError, not_found
 from harness.fakes.salesforce.org import Cursor, Org
 from harness.fakes.salesforce.query import run_soql
 from harness.fakes.salesforce.soql import SoqlError
@@ -111,6 +112,52 @@ def update(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     )
     org.store.update(meta, record, values, at=org.clock.now())
     return FakeResponse(204)
+
+
+def upsert(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    """PATCH sobjects/<Object>/<field>/<value> ("Insert or Update (Upsert) a Record Using an
+    External ID", REST API Developer Guide): no match creates (201, created true), one match
+    updates (200, created false, from API 46.0; 204 before), several answer 300 with their
+    URLs and change nothing. The key must be an external ID or idLookup field, and must not be
+    in the body; updateOnly=true refuses to create."""
+    meta = org.sobject(match["sobject"])
+    key = meta.field(match["field"])
+    if key is None or not key.upsert_key:
+        raise ApiError(
+            404,
+            "NOT_FOUND",
+            f"Provided external ID field does not exist or is not accessible: {match['field']}",
+        )
+    body = json_object(request, meta.name)
+    if any(name.lower() in ("id", key.name.lower()) for name in body):
+        raise bad_request(
+            "INVALID_FIELD", f"{key.name} is the upsert key: give it in the URL, not the body"
+        )
+    value = unquote(match["value"])
+    found = [
+        r
+        for r in org.store.rows(meta.name)
+        if str(r.values.get(key.name) or "").casefold() == value.casefold()
+    ]
+    base = f"/services/data/v{match['version']}/sobjects/{meta.name}"
+    if len(found) > 1:
+        return FakeResponse(300, [f"{base}/{r.id}" for r in found])
+    if found:
+        record = found[0]
+        values = validate_write(meta, body, creating=False, resolve=org.store)
+        org.store.update(meta, record, values, at=org.clock.now())
+        if float(match["version"]) < 46.0:
+            return FakeResponse(204)
+        return FakeResponse(200, {"id": record.id, "success": True, "errors": [], "created": False})
+    if (request.param("updateOnly") or "").lower() == "true":
+        raise not_found()
+    values = validate_write(meta, {**body, key.name: value}, creating=True, resolve=org.store)
+    record_id = org.store.create(meta, values, at=org.clock.now())
+    return FakeResponse(
+        201,
+        {"id": record_id, "success": True, "errors": [], "created": True},
+        {"Location": f"{base}/{record_id}"},
+    )
 
 
 def delete(org: Org, request: FakeRequest, match: Match) -> FakeResponse:

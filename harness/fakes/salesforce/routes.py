@@ -34,6 +34,13 @@ REST_ROUTES: tuple[tuple[str, str, str, CallKind, OrgHandler], ...] = (
     ("sobject.create", "POST", SOBJECT + r"/?", "write", rest.create),
     ("sobject.get", "GET", SOBJECT + r"/(?P<id>[^/]+)/?", "read", rest.get),
     ("sobject.update", "PATCH", SOBJECT + r"/(?P<id>[^/]+)/?", "write", rest.update),
+    (
+        "sobject.upsert",
+        "PATCH",
+        SOBJECT + r"/(?P<field>\w+)/(?P<value>[^/]+)/?",
+        "write",
+        rest.upsert,
+    ),
     ("sobject.delete", "DELETE", SOBJECT + r"/(?P<id>[^/]+)/?", "write", rest.delete),
     ("query", "GET", BASE + r"/(?P<endpoint>query|queryAll)/?", "read", rest.query),
     (
