@@ -142,3 +142,54 @@ def test_upsert_by_an_idlookup_field_creates_updates_or_lists_the_matches(
     assert {r["FirstName"] for r in sf_fake.records("Contact")} == {"Ada", None}
     with pytest.raises(SalesforceResourceNotFound):
         contact.upsert("LastName/Lovelace", {"FirstName": "x"})
+
+
+def test_date_literals_are_ranges_from_midnight(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Issue 18: TODAY, LAST_N_DAYS:7, THIS_MONTH ... were refused as malformed. Salesforce's
+    "Date Formats and Date Literals in WHERE" (SOQL and SOSL Reference): each literal is a range
+    starting at 00:00:00; = finds values in it, > and < values after or before it; YESTERDAY is
+    the day before; LAST_N_DAYS:n "starts with the current day and continues for the past n
+    days" (LAST_N_DAYS:1 holds yesterday and today)."""
+    noon = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    made = {}
+    for label, at in {
+        "today": noon - timedelta(hours=11),
+        "yesterday": noon - timedelta(days=1),
+        "a week ago": noon - timedelta(days=7),
+        "last month": datetime(2026, 2, 20, 8, 0, tzinfo=UTC),
+    }.items():
+        made[label] = sf_fake.insert("Contact", {"LastName": label}, at=at)
+    sf_fake.clock.set(noon)  # type: ignore[attr-defined]
+
+    def names(where: str) -> set[str]:
+        rows = sf_client.query_all(f"SELECT LastName FROM Contact WHERE CreatedDate {where}")
+        return {r["LastName"] for r in rows["records"]}
+
+    assert names("= TODAY") == {"today"}
+    assert names("= YESTERDAY") == {"yesterday"}
+    assert names("< TODAY") == {"yesterday", "a week ago", "last month"}
+    assert names("> TODAY") == set()
+    assert names("= LAST_N_DAYS:1") == {"today", "yesterday"}
+    assert names("= LAST_N_DAYS:7") == {"today", "yesterday", "a week ago"}
+    assert names("= THIS_MONTH") == {"today", "yesterday", "a week ago"}
+    assert names("= last_month") == {"last month"}  # keywords are case-insensitive
+    with pytest.raises(SalesforceMalformedRequest, match="INVALID_FIELD"):
+        sf_client.query("SELECT Id FROM Contact WHERE LastName = TODAY")
+
+
+def test_count_of_a_field_is_one_aggregate_row(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Issue 18: `SELECT COUNT(Id) FROM Contact` was refused. SOQL and SOSL Reference, "COUNT()
+    and COUNT(fieldName)": COUNT(fieldName) returns the number of rows whose field is not null,
+    as an AggregateResult (expr0 when no alias is given); COUNT() returns totalSize alone."""
+    sf_fake.insert("Contact", {"LastName": "A", "Email": "a@example.com"})
+    sf_fake.insert("Contact", {"LastName": "B"})
+    by_id = sf_client.query("SELECT COUNT(Id) FROM Contact")
+    assert by_id["totalSize"] == 1
+    assert by_id["records"] == [{"attributes": {"type": "AggregateResult"}, "expr0": 2}]
+    assert sf_client.query("SELECT COUNT(Email) FROM Contact")["records"][0]["expr0"] == 1
+    plain = sf_client.query("SELECT COUNT() FROM Contact WHERE LastName = 'A'")
+    assert (plain["totalSize"], plain["records"]) == (1, [])

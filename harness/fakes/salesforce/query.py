@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from harness.fakes.salesforce import ids
@@ -59,6 +59,7 @@ class QueryResult:
     total: int
     names: tuple[str, ...] = ()
     version: str = ""
+    aggregate: dict[str, Any] | None = None  # COUNT(field): the one AggregateResult row
 
     def render(self, start: int, end: int) -> list[dict[str, Any]]:
         """Rows start..end as the REST API returns them."""
@@ -66,15 +67,28 @@ class QueryResult:
 
 
 def run_soql(
-    catalog: Catalog, store: RecordStore, text: str, *, deleted: bool, version: str
+    catalog: Catalog,
+    store: RecordStore,
+    text: str,
+    *,
+    deleted: bool,
+    version: str,
+    now: datetime | None = None,
 ) -> QueryResult:
+    """`now` anchors the date literals (TODAY, LAST_N_DAYS:n, ...), in UTC as the fake's org."""
     query = parse(text)
     meta = _sobject(catalog, query.sobject)
     names = _select(meta, query.fields)
-    predicate = _compile(meta, query.where) if query.where else (lambda _r: True)
+    moment = now or datetime.now(UTC)
+    predicate = _compile(meta, query.where, moment) if query.where else (lambda _r: True)
     order = [(_field(meta, item.field), item) for item in query.order_by]
     rows = [r for r in store.rows(meta.name, include_deleted=deleted) if predicate(r)]
     rows = _window(_sort(rows, order), query)
+    if query.count and query.counted is not None:
+        name = _field(meta, query.counted).name
+        counted = sum(r.values.get(name) is not None for r in rows)
+        row = {"attributes": {"type": "AggregateResult"}, "expr0": counted}
+        return QueryResult(meta.name, [], 1, aggregate=row)
     if query.count:
         return QueryResult(meta.name, [], len(rows))
     # Stored values are immutable (str, datetime, bool, ...): a tuple of them is the same
@@ -162,15 +176,17 @@ def _comparable(field_meta: FieldMeta, value: Any) -> Any:
     return value
 
 
-def _compile(meta: SObjectMeta, condition: Condition) -> Predicate:
+def _compile(meta: SObjectMeta, condition: Condition, now: datetime) -> Predicate:
     if isinstance(condition, Logical):
-        parts = [_compile(meta, c) for c in condition.operands]
+        parts = [_compile(meta, c, now) for c in condition.operands]
         if condition.op == "AND":
             return lambda r: all(p(r) for p in parts)
         return lambda r: any(p(r) for p in parts)
     if isinstance(condition, Not):
-        inner = _compile(meta, condition.operand)
+        inner = _compile(meta, condition.operand, now)
         return lambda r: not inner(r)
+    if isinstance(condition, Comparison) and condition.value.kind == "dateliteral":
+        return _compile_date_range(meta, condition, now)
     if isinstance(condition, Comparison):
         return _compile_comparison(meta, condition)
     if isinstance(condition, InList):
@@ -194,6 +210,72 @@ def _compile_comparison(meta: SObjectMeta, condition: Comparison) -> Predicate:
         return test(actual, wanted)
 
     return predicate
+
+
+def _compile_date_range(meta: SObjectMeta, condition: Comparison, now: datetime) -> Predicate:
+    """A date literal is a range from midnight ("Date Formats and Date Literals in WHERE"):
+    = is within it, > after its end, < before its start, >= and <= from its start, to its end."""
+    field_meta = _field(meta, condition.field)
+    if field_meta.type not in ("date", "datetime"):
+        raise SoqlError(
+            "INVALID_FIELD",
+            f"value of filter criterion for field '{field_meta.name}' must be of type"
+            f" {_EXPECTED_KIND.get(field_meta.type, ('string', 'string'))[1]}",
+            condition.value.position,
+        )
+    start, end = date_range(condition.value.text, now)
+    name, op = field_meta.name, condition.op
+
+    def predicate(record: Record) -> bool:
+        value = record.values.get(name)
+        if value is None:
+            return op == "!="
+        day = value.astimezone(UTC) if isinstance(value, datetime) else value
+        moment = day if isinstance(day, datetime) else datetime.combine(day, time(), UTC)
+        inside = start <= moment < end
+        return {
+            "=": inside,
+            "!=": not inside,
+            "<": moment < start,
+            "<=": moment < end,
+            ">": moment >= end,
+            ">=": moment >= start,
+        }[op]
+
+    return predicate
+
+
+def date_range(literal: str, now: datetime) -> tuple[datetime, datetime]:
+    """The [start, end) a date literal names, in UTC, for the day `now` falls on."""
+    today = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+    day = timedelta(days=1)
+    word, _, number = literal.upper().partition(":")
+    if word == "LAST_90_DAYS":
+        word, number = "LAST_N_DAYS", "90"
+    if word == "NEXT_90_DAYS":
+        word, number = "NEXT_N_DAYS", "90"
+    month = today.replace(day=1)
+    year = month.replace(month=1)
+    ranges = {
+        "TODAY": (today, today + day),
+        "YESTERDAY": (today - day, today),
+        "TOMORROW": (today + day, today + 2 * day),
+        # "starts with the current day and continues for the past n days": today included
+        "LAST_N_DAYS": (today - int(number or 0) * day, today + day),
+        "NEXT_N_DAYS": (today + day, today + (int(number or 0) + 1) * day),
+        "THIS_MONTH": (month, _add_months(month, 1)),
+        "LAST_MONTH": (_add_months(month, -1), month),
+        "NEXT_MONTH": (_add_months(month, 1), _add_months(month, 2)),
+        "THIS_YEAR": (year, year.replace(year=year.year + 1)),
+        "LAST_YEAR": (year.replace(year=year.year - 1), year),
+        "NEXT_YEAR": (year.replace(year=year.year + 1), year.replace(year=year.year + 2)),
+    }
+    return ranges[word]
+
+
+def _add_months(first: datetime, months: int) -> datetime:
+    index = first.month - 1 + months
+    return first.replace(year=first.year + index // 12, month=index % 12 + 1)
 
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {

@@ -250,9 +250,12 @@ def query(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
             text,
             deleted=match["endpoint"] == "queryAll",
             version=match["version"],
+            now=org.clock.now(),
         )
     except SoqlError as exc:
         raise ApiError(400, exc.code, exc.render(text)) from None
+    if result.aggregate is not None:
+        return FakeResponse(200, {"totalSize": 1, "done": True, "records": [result.aggregate]})
     cursor = Cursor(match["endpoint"], result, _batch_size(request))
     if not result.rows:
         return FakeResponse(200, {"totalSize": result.total, "done": True, "records": []})

@@ -3,9 +3,11 @@
     query = parse("SELECT Id, LastName FROM Contact WHERE SystemModstamp > 2026-01-01T00:00:00Z")
     query.sobject.name == "Contact"; query.where  # Comparison(field=Ident('SystemModstamp'), ...)
 
-Covered: SELECT fields | COUNT(), FROM, WHERE (= != <> < <= > >= IN, NOT IN, LIKE, AND, OR,
-NOT, parentheses; null, true/false, strings with escapes, numbers, unquoted date and datetime
-literals), ORDER BY a, b DESC NULLS LAST, LIMIT, OFFSET. Keywords are case-insensitive. As in
+Covered: SELECT fields | COUNT() | COUNT(field), FROM, WHERE (= != <> < <= > >= IN, NOT IN,
+LIKE, AND, OR, NOT, parentheses; null, true/false, strings with escapes, numbers, unquoted date
+and datetime literals; the date literals TODAY, YESTERDAY, TOMORROW, LAST_N_DAYS:n,
+NEXT_N_DAYS:n, LAST_90_DAYS, NEXT_90_DAYS and THIS_, LAST_, NEXT_ MONTH and YEAR), ORDER BY a,
+b DESC NULLS LAST, LIMIT, OFFSET. Keywords are case-insensitive. As in
 Salesforce, AND and OR may not be mixed at one level without parentheses. Errors carry the
 position so the message can point at it the way Salesforce does (SoqlError).
 """
@@ -16,12 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-LiteralKind = Literal["string", "number", "boolean", "null", "datetime", "date"]
+LiteralKind = Literal["string", "number", "boolean", "null", "datetime", "date", "dateliteral"]
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<date>\d{4}-\d{2}-\d{2})
+  | (?P<dateliteral>(?i:(?:LAST|NEXT)_N_DAYS:\d+|(?:LAST|NEXT)_90_DAYS|TODAY|YESTERDAY|TOMORROW
+        |(?:THIS|LAST|NEXT)_(?:MONTH|YEAR))(?![A-Za-z0-9_]))
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<string>'(?:\\.|[^'\\])*')
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
@@ -167,6 +171,7 @@ class Query:
     order_by: tuple[OrderItem, ...]
     limit: int | None
     offset: int | None
+    counted: Ident | None = None  # COUNT(field): an aggregate of the non-null values
 
 
 def parse(text: str) -> Query:
@@ -261,7 +266,8 @@ class _Parser:
     def query(self) -> Query:
         self._keyword("SELECT")
         count = self._peek().is_keyword("COUNT") and self._peek(1).text == "("
-        fields = self._count() if count else self._field_list()
+        counted = self._count() if count else None
+        fields = () if count else self._field_list()
         self._keyword("FROM")
         sobject = self._ident()
         where = self._where()
@@ -270,7 +276,7 @@ class _Parser:
         offset = self._integer() if self._optional("OFFSET") else None
         if self._peek().kind != "eof":
             raise self._unexpected()
-        return Query(fields, count, sobject, where, order_by, limit, offset)
+        return Query(fields, count, sobject, where, order_by, limit, offset, counted)
 
     def _optional(self, word: str) -> bool:
         if self._peek().is_keyword(word):
@@ -278,11 +284,13 @@ class _Parser:
             return True
         return False
 
-    def _count(self) -> tuple[Ident, ...]:
+    def _count(self) -> Ident | None:
+        """COUNT() (a row count) or COUNT(field) (one aggregate row), in the SELECT list."""
         self._next()
         self._punct("(")
+        counted = None if self._peek().text == ")" else self._ident()
         self._punct(")")
-        return ()
+        return counted
 
     def _field_list(self) -> tuple[Ident, ...]:
         fields = [self._ident()]
@@ -370,7 +378,7 @@ class _Parser:
         token = self._next()
         if token.kind == "string":
             return Value("string", token.text[1:-1], token.position)
-        if token.kind in ("number", "datetime", "date"):
+        if token.kind in ("number", "datetime", "date", "dateliteral"):
             return Value(token.kind, token.text, token.position)  # type: ignore[arg-type]
         if token.is_keyword("TRUE", "FALSE"):
             return Value("boolean", token.text, token.position)
