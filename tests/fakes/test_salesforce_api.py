@@ -193,3 +193,29 @@ def test_count_of_a_field_is_one_aggregate_row(
     assert sf_client.query("SELECT COUNT(Email) FROM Contact")["records"][0]["expr0"] == 1
     plain = sf_client.query("SELECT COUNT() FROM Contact WHERE LastName = 'A'")
     assert (plain["totalSize"], plain["records"]) == (1, [])
+
+
+def test_parent_fields_come_nested_under_the_relationship(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Issue 18: `SELECT Account.Name FROM Contact` and `SELECT Party.FirstName FROM Customer`
+    were refused. SOQL and SOSL Reference, "Relationship Queries" (child-to-parent): a parent
+    field is named by the lookup's relationship name, and the REST answer nests it under that
+    name with its own attributes; a record without a parent has the relationship null."""
+    account = sf_fake.insert("Account", {"Name": "Nordmann AS"})
+    with_parent = sf_fake.insert("Contact", {"LastName": "Kari", "AccountId": account})
+    sf_fake.insert("Contact", {"LastName": "Ola"})
+    rows = sf_client.query("SELECT LastName, Account.Name FROM Contact ORDER BY LastName")[
+        "records"
+    ]
+    assert rows[0]["Account"]["Name"] == "Nordmann AS"
+    assert rows[0]["Account"]["attributes"]["type"] == "Account"
+    assert rows[0]["Account"]["attributes"]["url"].endswith(f"/sobjects/Account/{account}")
+    assert rows[0]["attributes"]["url"].endswith(with_parent)
+    assert rows[1]["Account"] is None
+    party = sf_fake.insert("Individual", {"FirstName": "Åse", "LastName": "Ødegård"})
+    sf_fake.insert("Customer", {"Name": "Åse AS", "PartyId": party})
+    [customer] = sf_client.query("SELECT Name, Party.FirstName FROM Customer")["records"]
+    assert customer["Party"]["FirstName"] == "Åse"
+    with pytest.raises(SalesforceMalformedRequest, match="Didn't understand relationship 'Acount'"):
+        sf_client.query("SELECT Acount.Name FROM Contact")

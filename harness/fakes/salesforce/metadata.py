@@ -35,6 +35,7 @@ class FieldMeta:
     restricted_picklist: bool
     # An external ID or an idLookup field (Id, Email, Name ...) can key an upsert.
     upsert_key: bool = False
+    relationship_name: str | None = None  # "Account" for AccountId: SELECT Account.Name
 
     @classmethod
     def from_describe(cls, raw: dict[str, Any]) -> FieldMeta:
@@ -52,6 +53,7 @@ class FieldMeta:
             picklist_values=tuple(p["value"] for p in raw.get("picklistValues") or ()),
             restricted_picklist=bool(raw.get("restrictedPicklist")),
             upsert_key=bool(raw.get("externalId") or raw.get("idLookup")),
+            relationship_name=raw.get("relationshipName"),
         )
 
     @property

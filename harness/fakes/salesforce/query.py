@@ -78,7 +78,7 @@ def run_soql(
     """`now` anchors the date literals (TODAY, LAST_N_DAYS:n, ...), in UTC as the fake's org."""
     query = parse(text)
     meta = _sobject(catalog, query.sobject)
-    names = _select(meta, query.fields)
+    names = _select(catalog, meta, query.fields)
     moment = now or datetime.now(UTC)
     predicate = _compile(meta, query.where, moment) if query.where else (lambda _r: True)
     order = [(_field(meta, item.field), item) for item in query.order_by]
@@ -93,8 +93,24 @@ def run_soql(
         return QueryResult(meta.name, [], len(rows))
     # Stored values are immutable (str, datetime, bool, ...): a tuple of them is the same
     # snapshot as the rendered rows, at a fraction of the memory for a 100,000-row cursor.
-    snapshots = [(r.sobject, r.id, *[r.values.get(name) for name in names]) for r in rows]
+    snapshots = [
+        (r.sobject, r.id, *[_column(store, meta, r, name) for name in names]) for r in rows
+    ]
     return QueryResult(meta.name, snapshots, len(rows), tuple(names), version)
+
+
+def _column(store: RecordStore, meta: SObjectMeta, record: Record, name: str) -> Any:
+    """A selected value; for a parent field (Account.Name) the parent's (type, id, value), or
+    None when the record has no parent."""
+    if "." not in name:
+        return record.values.get(name)
+    relation, field_name = name.split(".", 1)
+    lookup = next(f for f in meta.fields if f.relationship_name == relation)
+    parent_id = record.values.get(lookup.name)
+    parent = store.find(str(parent_id)) if parent_id else None
+    if parent is None or parent.is_deleted:
+        return None
+    return (parent.sobject, parent.id, parent.values.get(field_name))
 
 
 # --- binding --------------------------------------------------------------------------------
@@ -126,14 +142,38 @@ def _field(meta: SObjectMeta, ident: Ident) -> FieldMeta:
     return field_meta
 
 
-def _select(meta: SObjectMeta, fields: tuple[Ident, ...]) -> list[str]:
+def _select(catalog: Catalog, meta: SObjectMeta, fields: tuple[Ident, ...]) -> list[str]:
     names: list[str] = []
     for ident in fields:
-        name = _field(meta, ident).name
+        name = (
+            _parent_field(catalog, meta, ident) if "." in ident.name else _field(meta, ident).name
+        )
         if name in names:
             raise SoqlError("MALFORMED_QUERY", f"duplicate field selected: {name}", ident.position)
         names.append(name)
     return names
+
+
+def _parent_field(catalog: Catalog, meta: SObjectMeta, ident: Ident) -> str:
+    """`Account.Name` on Contact: the lookup's relationship name, then a field of the object it
+    points at (one level, as the fake's objects need; "Relationship Queries", SOQL reference)."""
+    relation, _, field_name = ident.name.partition(".")
+    lookup = next(
+        (f for f in meta.fields if (f.relationship_name or "").lower() == relation.lower()), None
+    )
+    parents = [catalog.get(name) for name in lookup.reference_to] if lookup else []
+    parent = next((p for p in parents if p is not None), None)
+    if lookup is None or parent is None or "." in field_name:
+        raise SoqlError(
+            "INVALID_FIELD",
+            f"Didn't understand relationship '{relation}' in field path. If you are attempting"
+            " to use a custom relationship, be sure to append the '__r' after the custom"
+            " relationship name. Please reference your WSDL or the describe call for the"
+            " appropriate names.",
+            ident.position,
+        )
+    target = _field(parent, Ident(field_name, ident.position))
+    return f"{lookup.relationship_name}.{target.name}"
 
 
 def _literal(field_meta: FieldMeta, value: Value) -> Any:
@@ -360,5 +400,17 @@ def _render_snapshot(row: Snapshot, names: tuple[str, ...], version: str) -> dic
     sobject, record_id = row[0], row[1]
     url = f"/services/data/v{version}/sobjects/{sobject}/{record_id}"
     body: dict[str, Any] = {"attributes": {"type": sobject, "url": url}}
-    body.update(zip(names, map(render_value, row[2:]), strict=True))
+    for name, value in zip(names, row[2:], strict=True):
+        if "." not in name:
+            body[name] = render_value(value)
+            continue
+        relation, field_name = name.split(".", 1)
+        if value is None:  # no parent: the relationship is null, as Salesforce answers it
+            body[relation] = None
+            continue
+        parent_type, parent_id, parent_value = value
+        parent_url = f"/services/data/v{version}/sobjects/{parent_type}/{parent_id}"
+        nested = body.get(relation) or {"attributes": {"type": parent_type, "url": parent_url}}
+        nested[field_name] = render_value(parent_value)
+        body[relation] = nested
     return body
