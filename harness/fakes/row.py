@@ -3,8 +3,8 @@
     row = Row.of(layout_of(["Id", "LastName"]), {"Id": "003...", "LastName": "Nordmann"})
     row.get("LastName"); row["Phone"] = "1"; dict(row)     # a mapping like the dict it replaces
 
-A 100,000-Contact org keeps 16 fields per record: a dict each costs about three times the
-list. Names outside the layout (none today) live in a small dict of their own. Both fakes
+A 100,000-Contact org keeps 62 fields per record (Contact's standard fields): a dict each
+costs about three times the list. Names outside the layout (none today) live in a small dict of their own. Both fakes
 store their records this way.
 """
 
