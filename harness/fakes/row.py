@@ -4,8 +4,8 @@
     row.get("LastName"); row["Phone"] = "1"; dict(row)     # a mapping like the dict it replaces
 
 A 100,000-Contact org keeps 62 fields per record (Contact's standard fields): a dict each
-costs about three times the list. Names outside the layout (none today) live in a small dict of their own. Both fakes
-store their records this way.
+costs about three times the list. Names outside the layout (none today) live in a small dict of
+their own. Both fakes store their records this way.
 """
 
 from __future__ import annotations
