@@ -38,18 +38,27 @@ def _run(*command: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _features_folder(root: Path, *, handwritten: bool) -> Path:
+    """A project folder of its own (its rootdir: the repository's pytest settings) with the
+    repository's feature test modules and conftest, and its hand-written features if asked."""
+    features = root / "features"
+    features.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    modules = ["conftest.py", "test_generated.py"] + (
+        ["test_handwritten.py"] if handwritten else []
+    )
+    for name in modules:
+        shutil.copy(REPO / "features" / name, features / name)
+    if handwritten:
+        shutil.copytree(REPO / "features" / "handwritten", features / "handwritten")
+    return features
+
+
 @pytest.fixture
 def two(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A features folder (the repository's test modules, conftest and hand-written features)
     with both documents generated into it."""
-    features = tmp_path / "features"
-    features.mkdir()
-    # Its own rootdir, as a project that keeps its documents elsewhere would have: the
-    # repository's pytest settings, this folder's features.
-    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    for name in ("conftest.py", "test_generated.py", "test_handwritten.py"):
-        shutil.copy(REPO / "features" / name, features / name)
-    shutil.copytree(REPO / "features" / "handwritten", features / "handwritten")
+    features = _features_folder(tmp_path, handwritten=True)
     second = _products_only(tmp_path)
     done = _run(
         str(BIN / "talkqa"), "features", "generate", str(FIRST), str(second), "--out", str(features)
@@ -131,11 +140,7 @@ def _accounts_only(folder: Path) -> Path:
 
 def test_a_flow_the_engine_does_not_sync_is_red_and_says_so(tmp_path: Path) -> None:
     """Issue 15: its items are product defects naming the missing flow, not errors."""
-    features = tmp_path / "features"
-    features.mkdir()
-    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    for name in ("conftest.py", "test_generated.py"):
-        shutil.copy(REPO / "features" / name, features / name)
+    features = _features_folder(tmp_path, handwritten=False)
     document = _accounts_only(tmp_path)
     made = _run(str(BIN / "talkqa"), "features", "generate", str(document), "--out", str(features))
     assert made.returncode == 0, made.stderr
