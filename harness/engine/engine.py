@@ -567,16 +567,18 @@ class _PendingPairs:
         (self.others if plan.salesforce_update is None else self.salesforce).append(plan)
 
     def full(self, size: int) -> Iterator[list[PairPlan]]:
-        for name in ("salesforce", "others"):
-            waiting: list[PairPlan] = getattr(self, name)
+        """A full chunk of either queue, taken off it (each queue is a list kept in place)."""
+        for waiting in (self.salesforce, self.others):
             if len(waiting) >= size:
-                setattr(self, name, waiting[size:])
-                yield waiting[:size]
+                chunk = waiting[:size]
+                del waiting[:size]
+                yield chunk
 
     def rest(self, size: int) -> Iterator[Sequence[PairPlan]]:
         # Salesforce writes first, so the last partial Collections call is the only one.
         waiting = self.salesforce + self.others
-        self.salesforce, self.others = [], []
+        self.salesforce.clear()
+        self.others.clear()
         yield from _chunks(waiting, size)
 
 
