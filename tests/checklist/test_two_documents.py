@@ -54,6 +54,25 @@ def _features_folder(root: Path, *, handwritten: bool) -> Path:
     return features
 
 
+def _checklist(
+    features: Path, results: Path, *documents: Path, options: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """`pytest features/` in the project folder around `features`, judged against `documents`,
+    its Allure results in `results`."""
+    judged = [arg for document in documents for arg in ("--document", str(document))]
+    return _run(
+        str(BIN / "pytest"),
+        str(features),
+        "-q",
+        "-p",
+        "no:xdist",
+        *options,
+        *judged,
+        f"--alluredir={results}",
+        cwd=features.parent,
+    )
+
+
 @pytest.fixture
 def two(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A features folder (the repository's test modules, conftest and hand-written features)
@@ -85,20 +104,12 @@ def test_one_run_judges_each_scenario_against_its_own_document(
 ) -> None:
     features, first, second = two
     results = tmp_path / "results"
-    done = _run(
-        str(BIN / "pytest"),
-        str(features),
-        "-q",
-        "-p",
-        "no:xdist",
-        "-m",
-        "flow-product2-to-companies and generated",
-        "--document",
-        str(first),
-        "--document",
-        str(second),
-        f"--alluredir={results}",
-        cwd=tmp_path,
+    done = _checklist(
+        features,
+        results,
+        first,
+        second,
+        options=("-m", "flow-product2-to-companies and generated"),
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     labels = [
@@ -145,17 +156,7 @@ def test_a_flow_the_engine_does_not_sync_is_red_and_says_so(tmp_path: Path) -> N
     made = _run(str(BIN / "talkqa"), "features", "generate", str(document), "--out", str(features))
     assert made.returncode == 0, made.stderr
     results = tmp_path / "results"
-    done = _run(
-        str(BIN / "pytest"),
-        str(features),
-        "-q",
-        "-p",
-        "no:xdist",
-        "--document",
-        str(document),
-        f"--alluredir={results}",
-        cwd=tmp_path,
-    )
+    done = _checklist(features, results, document)
     assert done.returncode == 1, done.stdout[-3000:]
     found = [json.loads(p.read_text("utf-8")) for p in results.glob("*-result.json")]
     red = [r for r in found if r["status"] == "failed"]

@@ -47,22 +47,12 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+# The checklist on the sandbox target, as a user starts it (plus the test's own options).
+SANDBOX_CHECKLIST = [PYTHON, "-m", "pytest", "features/", "-q", "--target", "sandbox"]
+
+
 def _pytest(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return _run(
-        [
-            PYTHON,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--target",
-            "sandbox",
-            *args,
-        ],
-        _env(tmp_path, **env),
-    )
+    return _run([*SANDBOX_CHECKLIST, "-p", "no:cacheprovider", *args], _env(tmp_path, **env))
 
 
 def test_missing_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -268,19 +258,7 @@ UNREACHABLE = {
     },
 }
 COMMANDS = {
-    "pytest": [
-        PYTHON,
-        "-m",
-        "pytest",
-        "features/",
-        "-q",
-        "-p",
-        "no:xdist",
-        "--target",
-        "sandbox",
-        "-k",
-        "one_linked",
-    ],
+    "pytest": [*SANDBOX_CHECKLIST, "-p", "no:xdist", "-k", "one_linked"],
     "sync": [PYTHON, "-m", "harness.cli", "sync", "--target", "sandbox", "--once"],
     "sweep": [PYTHON, "-m", "harness.cli", "sweep", "--older-than", "2h"],
 }
