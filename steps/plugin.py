@@ -13,6 +13,7 @@ import os
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from harness.checklist.commands import all_documents
 from harness.checklist.files import generated_from
 from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import marker_lines
-from harness.engine import load_engine_factory
+from harness.engine import load_engine_factory, load_mapping
 from harness.errors import FatalError, TalkQAError
 from harness.qa.documents import Document, Documents
 from harness.qa.driver import ChecklistDriver, EngineFactory
@@ -72,6 +73,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"the engine under test (default {DEFAULT_ENGINE})",
     )
     group.addoption(
+        "--engine-mapping",
+        default=None,
+        metavar="PATH",
+        help="the bundled engine's own flows (default harness/engine/flows.toml), e.g. one"
+        " with a flow of Crmoffice origin for a Crmoffice-to-Salesforce document",
+    )
+    group.addoption(
         "--document",
         action="append",
         default=None,
@@ -104,6 +112,8 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         documents = Documents.load(config.getoption("--document") or all_documents())
         load_engine_factory(config.getoption("--sync-engine"))
+        if config.getoption("--engine-mapping"):
+            load_mapping(Path(config.getoption("--engine-mapping")))
     except TalkQAError as error:  # a user's mistake: one line, no traceback
         raise pytest.UsageError(str(error)) from None
     config.stash[DOCUMENTS] = documents
@@ -145,7 +155,11 @@ def checklist_spec(checklist_document: Document) -> DataflowSpec:
 
 @pytest.fixture(scope="session")
 def engine_factory(pytestconfig: pytest.Config) -> EngineFactory:
-    return load_engine_factory(pytestconfig.getoption("--sync-engine"))
+    factory = load_engine_factory(pytestconfig.getoption("--sync-engine"))
+    chosen = pytestconfig.getoption("--engine-mapping")
+    if not chosen:
+        return factory
+    return lambda context: factory(replace(context, mapping_path=Path(chosen)))
 
 
 def _open_sandbox(config: pytest.Config) -> None:

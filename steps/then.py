@@ -39,23 +39,24 @@ def _role_of(driver: ChecklistDriver, object_name: str) -> str:
 
 
 def _assert_one_linked(driver: ChecklistDriver, handle: SourceHandle) -> None:
+    source, target = handle.flow.source_system, handle.flow.target_system
     assert handle.resolved, (
-        f"no cycle created a Crmoffice {handle.target_type} record for Salesforce"
+        f"no cycle created a {target} {handle.target_kind} record for {source}"
         f" {handle.object_name} {handle.record_id}" + driver.no_flow_reason(handle)
     )
     assert len(handle.candidates) == 1, (
-        f"Salesforce {handle.object_name} {handle.record_id} got {len(handle.candidates)}"
-        f" Crmoffice {handle.target_type} records ({handle.candidates}), expected exactly one"
+        f"{source} {handle.object_name} {handle.record_id} got {len(handle.candidates)}"
+        f" {target} {handle.target_kind} records ({handle.candidates}), expected exactly one"
         + (driver.no_flow_reason(handle) if not handle.candidates else "")
     )
-    assert driver.exists("Crmoffice", handle), f"{handle.target_type}/{handle.link} is gone"
+    assert driver.exists(target, handle), f"{target} {handle.target_kind}/{handle.link} is gone"
 
 
 @then(parsers.re(phrases.COUNT.regex))
 @polled
 def count(driver: ChecklistDriver, target: str, count: str, type: str) -> None:
     records = _target_records(driver, type)
-    assert len(records) == int(count), _listing(f"{len(records)} {type} records", records)
+    assert len(records) == int(count), _listing(driver, f"{len(records)} {type} records", records)
 
 
 @then(parsers.re(phrases.COUNT_WITH.regex))
@@ -65,19 +66,20 @@ def count_with(
 ) -> None:
     records = [r for r in _target_records(driver, type) if same_value(r.get(property), value)]
     assert len(records) == int(count), _listing(
-        f"{len(records)} {type} records with {property} {value!r}", records
+        driver, f"{len(records)} {type} records with {property} {value!r}", records
     )
 
 
 def _target_records(driver: ChecklistDriver, type_name: str) -> list[dict[str, Any]]:
-    kind = type_name.lower()
-    return [dict(r) for (k, _), r in driver.observe().crmoffice.items() if k == kind]
+    target = driver.spec.target_system
+    kind = driver.system(target).kind(type_name)
+    return [dict(r) for (k, _), r in driver.observe().of(target).items() if k == kind]
 
 
 @then(parsers.re(phrases.TARGET_HAS.regex))
 @polled
 def target_has(driver: ChecklistDriver, target: str, type: str, property: str, value: str) -> None:
-    _assert_value(driver, "Crmoffice", property, value)
+    _assert_value(driver, target, property, value)
 
 
 @then(parsers.re(phrases.SOURCE_HAS.regex))
@@ -85,7 +87,7 @@ def target_has(driver: ChecklistDriver, target: str, type: str, property: str, v
 def source_has(
     driver: ChecklistDriver, source: str, object: str, property: str, value: str
 ) -> None:
-    _assert_value(driver, "Salesforce", property, value)
+    _assert_value(driver, source, property, value)
 
 
 def _assert_value(
@@ -98,18 +100,23 @@ def _assert_value(
     """The record of `handle` (the scenario's own by default) in `system` holds `expected`."""
     handle = handle or driver.source()
     record = driver.read(system, handle)
-    pair = (
-        f"Crmoffice {handle.target_type} {handle.link} (linked to Salesforce"
-        f" {handle.object_name} {handle.record_id})"
-        if system == "Crmoffice"
-        else f"Salesforce {handle.object_name} {handle.record_id} (linked to Crmoffice"
-        f" {handle.target_type} {handle.link})"
-    )
+    pair = _pair(handle, system)
     assert prop in record, f"{pair} has no {prop!r}; it has {sorted(record)}"
     assert same_value(record[prop], expected), (
         f"{pair}: {prop} is {record[prop]!r}, expected {expected or 'empty'!r}"
         + _found_elsewhere(record, prop, expected)
     )
+
+
+def _pair(handle: SourceHandle, system: str) -> str:
+    """Both records of the pair, the one in `system` first: 'Crmoffice contacts 100001
+    (linked to Salesforce Contact 003…)'."""
+    flow = handle.flow
+    source = f"{flow.source_system} {handle.object_name} {handle.record_id}"
+    target = f"{flow.target_system} {handle.target_kind} {handle.link}"
+    if system == flow.source_system:
+        return f"{source} (linked to {target})"
+    return f"{target} (linked to {source})"
 
 
 def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
@@ -125,13 +132,14 @@ def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
 def no_source_with(
     driver: ChecklistDriver, source: str, object: str, property: str, value: str
 ) -> None:
+    kind = driver.system(source).kind(object)
     found = sorted(
         rid
-        for rid, record in driver.observe().salesforce.items()
-        if record.get("object") == object and same_value(record.get(property), value)
+        for (k, rid), record in driver.observe().of(source).items()
+        if k == kind and same_value(record.get(property), value)
     )
     assert not found, (
-        f"Salesforce now holds {object} {found} with {property} {value!r}: the sync created in"
+        f"{source} now holds {object} {found} with {property} {value!r}: the sync created in"
         " the system a record came from, against the document's direction"
     )
 
@@ -139,13 +147,13 @@ def no_source_with(
 @then(parsers.re(phrases.TARGET_EMPTY.regex))
 @polled
 def target_empty(driver: ChecklistDriver, target: str, type: str, property: str) -> None:
-    _assert_value(driver, "Crmoffice", property, "")
+    _assert_value(driver, target, property, "")
 
 
 @then(parsers.re(phrases.SOURCE_EMPTY.regex))
 @polled
 def source_empty(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
-    _assert_value(driver, "Salesforce", property, "")
+    _assert_value(driver, source, property, "")
 
 
 @then(parsers.re(phrases.SOURCE_KEEPS.regex))
@@ -153,26 +161,37 @@ def source_empty(driver: ChecklistDriver, source: str, object: str, property: st
 def source_keeps(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
     handle = driver.source()
     made = handle.created_values.get(property)
-    assert made, f"the scenario made Salesforce {object} {handle.record_id} with no {property}"
-    _assert_value(driver, "Salesforce", property, made, handle)
+    assert made, f"the scenario made {source} {object} {handle.record_id} with no {property}"
+    _assert_value(driver, source, property, made, handle)
+
+
+@then(parsers.re(phrases.TARGET_KEEPS.regex))
+@polled
+def target_keeps(driver: ChecklistDriver, target: str, type: str, property: str) -> None:
+    handle = driver.source()
+    row = driver.row_of(property)
+    made = handle.created_values.get(row.source_property)
+    assert made, (
+        f"the scenario made {handle.flow.source_system} {handle.object_name}"
+        f" {handle.record_id} with no {row.source_property}"
+    )
+    _assert_value(driver, target, property, made, handle)
 
 
 @then(parsers.re(phrases.TARGET_HAS_THE_OTHERS.regex))
 @polled
 def target_has_the_others(driver: ChecklistDriver, target: str, type: str) -> None:
     handle = driver.source()
-    salesforce, crmoffice = driver.read("Salesforce", handle), driver.read("Crmoffice", handle)
+    flow = handle.flow
+    made, copy = driver.read(flow.source_system, handle), driver.read(target, handle)
     wrong = [
-        f"{row.target_property} is {crmoffice.get(row.target_property)!r}, Salesforce"
-        f" {row.source_property} is {salesforce.get(row.source_property)!r}"
-        + _found_elsewhere(crmoffice, row.target_property, salesforce.get(row.source_property))
-        for row in handle.flow.properties
-        if not same_value(salesforce.get(row.source_property), crmoffice.get(row.target_property))
+        f"{row.target_property} is {copy.get(row.target_property)!r}, {flow.source_system}"
+        f" {row.source_property} is {made.get(row.source_property)!r}"
+        + _found_elsewhere(copy, row.target_property, made.get(row.source_property))
+        for row in flow.properties
+        if not same_value(made.get(row.source_property), copy.get(row.target_property))
     ]
-    assert not wrong, (
-        f"Crmoffice {type}/{handle.link} differs from Salesforce {handle.record_id}: "
-        + "; ".join(wrong)
-    )
+    assert not wrong, f"{_pair(handle, target)} differs: " + "; ".join(wrong)
 
 
 @then(parsers.re(phrases.EACH_LINKED_ONCE.regex))
@@ -182,16 +201,15 @@ def each_linked_once(driver: ChecklistDriver, target: str, type: str) -> None:
     assert records, "the scenario made no 'records'"
     missing = [h.record_id for h in records if not h.candidates]
     doubled = {h.record_id: h.candidates for h in records if len(h.candidates) > 1}
+    flow = records[0].flow
     assert not missing and not doubled, (
-        f"of {len(records)} Salesforce {records[0].object_name} records, {len(missing)} have"
-        f" no linked Crmoffice {type} record (first: {missing[:3]}) and {len(doubled)} have"
-        f" more than one (first: {dict(list(doubled.items())[:3])})"
+        f"of {len(records)} {flow.source_system} {records[0].object_name} records,"
+        f" {len(missing)} have no linked {target} {type} record (first: {missing[:3]}) and"
+        f" {len(doubled)} have more than one (first: {dict(list(doubled.items())[:3])})"
     )
     owned = {h.link for h in records}
-    strays = sorted(driver.last_cycle.after.crm_ids(records[0].target_type) - owned)
-    assert not strays, (
-        f"Crmoffice also holds {len(strays)} new records no source owns: {strays[:5]}"
-    )
+    strays = sorted(driver.last_cycle.after.ids(target, records[0].target_kind) - owned)
+    assert not strays, f"{target} also holds {len(strays)} new records no source owns: {strays[:5]}"
 
 
 @then(parsers.re(phrases.EACH_EDITED.regex))
@@ -213,15 +231,15 @@ def _assert_each_edited(driver: ChecklistDriver, prop: str, system: str, but: st
         rid: v for rid, v in driver.edited.get(row.source_property, {}).items() if rid != but
     }
     assert expected, f"no record had {row.source_property} edited"
-    observed = driver.observe()
+    observed = driver.observe().of(system)
     handles = {h.record_id: h for h in driver.records}
+    source_side = system == driver.spec.source_system
+    field = row.source_property if source_side else row.target_property
     wrong = []
     for rid, value in expected.items():
-        if system == "Salesforce":
-            got = observed.salesforce.get(rid, {}).get(row.source_property)
-        else:
-            key = (handles[rid].target_type, handles[rid].link or 0)
-            got = observed.crmoffice.get(key, {}).get(row.target_property)
+        handle = handles[rid]
+        key = (handle.source_kind, rid) if source_side else (handle.target_kind, handle.link or "")
+        got = observed.get(key, {}).get(field)
         if not same_value(got, value):
             wrong.append(f"{rid}: {got!r}, expected {value!r}")
     assert not wrong, (
@@ -241,8 +259,8 @@ def only_that_one_dead(driver: ChecklistDriver, reason: str) -> None:
         ids[d.ref.split(":", 1)[-1]].record_id: d for d in letters if d.ref.split(":", 1)[-1] in ids
     }
     assert set(lettered) == {rejected.record_id}, (
-        f"expected only Salesforce {rejected.record_id} on the dead-letter list; it holds"
-        f" {sorted(lettered) or 'none of them'}"
+        f"expected only {rejected.flow.source_system} {rejected.record_id} on the dead-letter"
+        f" list; it holds {sorted(lettered) or 'none of them'}"
     )
     assert lettered[rejected.record_id].code == reason, (
         f"{rejected.record_id} is dead-lettered with {lettered[rejected.record_id].code},"
@@ -257,21 +275,21 @@ def still_linked(driver: ChecklistDriver, source: str, object: str, target: str,
     _assert_one_linked(driver, handle)
     others = sorted(
         rid
-        for (kind, rid) in driver.observe().crmoffice
-        if kind == handle.target_type and rid not in _all_links(driver)
+        for (kind, rid) in driver.observe().of(target)
+        if kind == handle.target_kind and rid not in _all_links(driver, target)
     )
     assert not others, (
-        f"besides {handle.target_type}/{handle.link}, Crmoffice now holds {others} that no"
+        f"besides {handle.target_kind}/{handle.link}, {target} now holds {others} that no"
         " scenario record owns: a second record for the same source"
     )
 
 
-def _all_links(driver: ChecklistDriver) -> set[int]:
-    """Crmoffice ids the scenario accounts for: each source's records, and those made before
+def _all_links(driver: ChecklistDriver, target: str) -> set[str]:
+    """Target ids the scenario accounts for: each source's records, and those made before
     the first cycle (pre-onboarding records the engine never links)."""
     owned = {rid for handle in driver.sources for rid in handle.candidates}
     if driver.cycles:
-        owned |= {rid for (_, rid) in driver.cycles[0].before.crmoffice}
+        owned |= {rid for (_, rid) in driver.cycles[0].before.of(target)}
     return owned
 
 
@@ -279,10 +297,14 @@ def _all_links(driver: ChecklistDriver) -> set[int]:
 @polled
 def created_nothing(driver: ChecklistDriver) -> None:
     cycle = driver.last_cycle
-    new_sf = sorted(set(cycle.after.salesforce) - set(cycle.before.salesforce))
-    new_crm = sorted(set(cycle.after.crmoffice) - set(cycle.before.crmoffice))
-    assert not new_sf and not new_crm, (
-        f"the cycle created Salesforce {new_sf} and Crmoffice {new_crm}; expected nothing new"
+    new = {
+        system: sorted(f"{kind}/{rid}" for kind, rid in set(records) - set(cycle.before.of(system)))
+        for system, records in cycle.after.records.items()
+    }
+    assert not any(new.values()), (
+        "the cycle created "
+        + " and ".join(f"{system} {ids}" for system, ids in sorted(new.items()))
+        + "; expected nothing new"
     )
 
 
@@ -291,7 +313,8 @@ def created_nothing(driver: ChecklistDriver) -> None:
 def wrote_nothing(driver: ChecklistDriver) -> None:
     created_nothing(driver)
     cycle = driver.last_cycle
-    before, after = cycle.before.stamps(), cycle.after.stamps()
+    stamp_fields = driver.stamp_fields()
+    before, after = cycle.before.stamps(stamp_fields), cycle.after.stamps(stamp_fields)
     touched = sorted(k for k in before if before[k] != after.get(k))
     assert not touched, f"the cycle modified {touched} (modification stamps moved)"
     if cycle.writes is not None:
@@ -326,13 +349,13 @@ def no_merge_criterion(driver: ChecklistDriver) -> None:
 @then(parsers.re(phrases.TARGET_UNCHANGED.regex))
 @polled
 def target_unchanged(driver: ChecklistDriver, target: str, type: str) -> None:
-    _assert_unchanged(driver, "Crmoffice")
+    _assert_unchanged(driver, target)
 
 
 @then(parsers.re(phrases.SOURCE_UNCHANGED.regex))
 @polled
 def source_unchanged(driver: ChecklistDriver, source: str, object: str) -> None:
-    _assert_unchanged(driver, "Salesforce")
+    _assert_unchanged(driver, source)
 
 
 def _assert_unchanged(driver: ChecklistDriver, system: str) -> None:
@@ -363,19 +386,19 @@ def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
         f"no dead letter with reason {reason} for {handle.record_id}; the list: "
         + json.dumps([d.__dict__ for d in letters], default=str)
     )
-    rejected = driver.read("Crmoffice", handle)
-    current = driver.read("Salesforce", handle)
-    source_prop = next(
-        r.source_property
-        for r in handle.flow.properties
-        if property in (r.source_property, r.target_property)
+    # The system that refused keeps its value; the other holds the value it refused.
+    flow = handle.flow
+    row = next(r for r in flow.properties if property in (r.source_property, r.target_property))
+    refused_by_source = property == row.source_property
+    refuser, sender = (
+        (flow.source_system, flow.target_system)
+        if refused_by_source
+        else (flow.target_system, flow.source_system)
     )
-    target_prop = next(
-        r.target_property for r in handle.flow.properties if r.source_property == source_prop
-    )
-    assert not same_value(current.get(source_prop), rejected.get(target_prop)), (
-        f"Salesforce {source_prop} holds the rejected value"
-    )
+    kept = driver.read(refuser, handle).get(property)
+    sent_field = row.target_property if refused_by_source else row.source_property
+    sent = driver.read(sender, handle).get(sent_field)
+    assert not same_value(kept, sent), f"{refuser} {property} holds the rejected value"
 
 
 @then(parsers.re(phrases.OTHER_SYNCED.regex))
@@ -391,7 +414,7 @@ def other_synced(
 ) -> None:
     other = driver.source(object, role="other")
     _assert_one_linked(driver, other)
-    _assert_value(driver, "Crmoffice", property, value, other)
+    _assert_value(driver, target, property, value, other)
 
 
 @then(parsers.re(phrases.DEAD_LETTER_EMPTY.regex))
@@ -401,5 +424,7 @@ def dead_letter_empty(driver: ChecklistDriver) -> None:
     assert not letters, f"dead letters remain: {[d.__dict__ for d in letters]}"
 
 
-def _listing(what: str, records: list[dict[str, Any]]) -> str:
-    return f"Crmoffice holds {what}: " + json.dumps(records, ensure_ascii=False, default=str)
+def _listing(driver: ChecklistDriver, what: str, records: list[dict[str, Any]]) -> str:
+    return f"{driver.spec.target_system} holds {what}: " + json.dumps(
+        records, ensure_ascii=False, default=str
+    )

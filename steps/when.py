@@ -75,12 +75,12 @@ def create_another(
 
 @when(parsers.re(phrases.DELETE_SOURCE.regex))
 def delete_source(driver: ChecklistDriver, source: str, object: str) -> None:
-    driver.delete("Salesforce")
+    driver.delete(source)
 
 
 @when(parsers.re(phrases.DELETE_TARGET.regex))
 def delete_target(driver: ChecklistDriver, target: str, type: str) -> None:
-    driver.delete("Crmoffice")
+    driver.delete(target)
 
 
 @when(parsers.re(phrases.CREATE_TARGET.regex))

@@ -130,7 +130,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
     ),
     _item(
         "cleared-required-field",
-        "Clearing what {source} requires is dead-lettered and its value stays",
+        "Clearing a required field is dead-lettered and its value stays",
         "a record the target rejects goes to the dead-letter list with the reason",
         ERRORS,
     ),

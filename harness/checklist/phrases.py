@@ -211,6 +211,10 @@ SOURCE_KEEPS = _then(
     "the linked {source} {object} still has the {property} it was made with",
     "read the source record back: the property holds the value the Given step made",
 )
+TARGET_KEEPS = _then(
+    "the linked {target} {type} record still has the {property} it was made with",
+    "read the target record back: the property holds the value its source was made with",
+)
 TARGET_HAS_THE_OTHERS = _then(
     "the linked {target} {type} record has the other properties of it",
     "every other property row of the document holds the source record's value in the target",
@@ -351,6 +355,7 @@ ALL_PHRASES: tuple[Phrase, ...] = (
     TARGET_EMPTY,
     SOURCE_EMPTY,
     SOURCE_KEEPS,
+    TARGET_KEEPS,
     TARGET_HAS_THE_OTHERS,
     EACH_LINKED_ONCE,
     EACH_EDITED,

@@ -27,16 +27,19 @@ SAMPLES: dict[str, tuple[str, str]] = {
 FIELD_SAMPLES: dict[str, tuple[str, str]] = {
     "phone": ("+47 912 34 567", "+47 22 86 54 00"),
 }
-# Conflict rows: (Salesforce time, Crmoffice time, rule, which side wins). Both APIs stamp
+# Conflict rows: (source time, target time, rule, which side wins). Both APIs stamp
 # milliseconds, so edits less than a second apart must still resolve to the later one.
 CONFLICTS = (
     ("10:00:00", "10:05:00", "{target} edited later", "target"),
     ("10:05:00", "10:00:00", "{source} edited later", "source"),
-    ("10:00:00", "10:00:00", "same time: {source} wins", "source"),
+    ("10:00:00", "10:00:00", "same time: {tie} wins", "tie"),
     ("10:00:00.250", "10:00:00.900", "{target} edited 650 ms later", "target"),
     ("10:00:00.900", "10:00:00.250", "{source} edited 650 ms later", "source"),
-    ("10:00:00.500", "10:00:00.500", "same millisecond: {source} wins", "source"),
+    ("10:00:00.500", "10:00:00.500", "same millisecond: {tie} wins", "tie"),
 )
+# Equal instants: Salesforce wins (SYNC-SEMANTICS "One sync cycle" 3, ours), whichever side of
+# the document it is on.
+TIE_WINNER = "Salesforce"
 EMPTIES = ('""', "null")
 # More than one page or batch of each API (SYNC-SEMANTICS "Salesforce facts"; the Crmoffice
 # contract's maximum `limit`): Salesforce query pages hold 2,000, Collections calls 200,
@@ -284,12 +287,13 @@ def _conflict_examples(
     flow: FlowSpec, source_value: str, target_value: str
 ) -> tuple[tuple[str, ...], ...]:
     header = (f"{flow.source_system} time", f"{flow.target_system} time", "rule", "winning value")
+    tie = "source" if flow.source_system == TIE_WINNER else "target"
     rows = tuple(
         (
             s_time,
             t_time,
-            rule.format(**_words(flow)),
-            source_value if winner == "source" else target_value,
+            rule.format(**_words(flow), tie=TIE_WINNER),
+            source_value if (tie if winner == "tie" else winner) == "source" else target_value,
         )
         for s_time, t_time, rule, winner in CONFLICTS
     )
@@ -332,8 +336,8 @@ def document_gap(flow: FlowSpec) -> Scenario:
 
 
 def _clearable(flow: FlowSpec) -> tuple[PropertyMapping, ...]:
-    """Rows whose Salesforce field may be empty (a required one is its own item)."""
-    return tuple(m for m in flow.properties if not m.source_required)
+    """Rows both systems take empty (a field either requires is its own item)."""
+    return tuple(m for m in flow.properties if not m.required)
 
 
 def _row(m: PropertyMapping) -> tuple[str, str, str]:
@@ -388,6 +392,7 @@ def cleared_to_source(flow: FlowSpec) -> Scenario | None:
 
 
 def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
+    """Cleared in the target, a field the source requires (Salesforce's LastName, sent back)."""
     rows = tuple(
         (*_row(m), empty) for m in flow.properties if m.source_required for empty in EMPTIES
     )
@@ -415,6 +420,41 @@ def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
                 reason="REQUIRED_FIELD_MISSING",
             ),
             _step(p.SOURCE_KEEPS, flow, property=f"<{source_column}>"),
+        ),
+        (_row_header(flow, "empty"), *rows),
+    )
+
+
+def cleared_target_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
+    """Cleared in the source, a field the target requires (a Crmoffice name cleared, sent to
+    Salesforce's Account.Name)."""
+    rows = tuple(
+        (*_row(m), empty) for m in flow.properties if m.target_required for empty in EMPTIES
+    )
+    if not rows:
+        return None
+    source_column, target_column = _columns(flow)
+    return Scenario(
+        ("property", "empty-value", "dead-letter", story("cleared-required-field", flow)),
+        f"<{source_column}> cleared in {flow.source_system} cannot empty the required "
+        f"{flow.target_system} <{target_column}>: dead-lettered, the value stays",
+        (
+            _step(p.LINKED_RECORD, flow),
+            _step(
+                p.CLEAR,
+                flow,
+                property=f"<{source_column}>",
+                empty="<empty>",
+                system=flow.source_system,
+            ),
+            _step(p.RUN_CYCLE, flow),
+            _step(
+                p.DEAD_LETTERED,
+                flow,
+                property=f"<{target_column}>",
+                reason="REQUIRED_FIELD_MISSING",
+            ),
+            _step(p.TARGET_KEEPS, flow, property=f"<{target_column}>"),
         ),
         (_row_header(flow, "empty"), *rows),
     )
@@ -637,9 +677,13 @@ def volume_new_records(flow: FlowSpec) -> Scenario:
     )
 
 
-def volume_edits_both_ways(flow: FlowSpec) -> Scenario:
-    first = flow.properties[0]
-    second = flow.properties[1] if len(flow.properties) > 1 else first
+def volume_edits_both_ways(flow: FlowSpec) -> Scenario | None:
+    """One property edited in the source, another in the target, on overlapping records. A
+    flow of one property has no second one: the same property edited on both sides of one
+    record is a conflict, which later-edit-wins checks, so there is no such item for it."""
+    if len(flow.properties) < 2:
+        return None
+    first, second = flow.properties[0], flow.properties[1]
     many, crm_many = SALESFORCE_PAGE + 1, CRMOFFICE_PAGE + 1
     return Scenario(
         ("volume", "edit-anywhere", story("volume-edits-both-ways")),
@@ -684,6 +728,7 @@ PROPERTY_CHECKLIST: tuple[Builder, ...] = (
     cleared_to_target,
     cleared_to_source,
     cleared_required_is_dead_lettered,
+    cleared_target_required_is_dead_lettered,
     empty_no_flip_flop,
     created_with_empty,
     empty_never_overwrites_target,

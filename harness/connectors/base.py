@@ -146,6 +146,13 @@ class SalesforceApi(Protocol):
         """sObject Collections PATCH, 200 records a call, allOrNone false; results in order."""
         ...
 
+    def create_many(
+        self, object_name: str, records: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        """sObject Collections POST, 200 records a call, allOrNone false; results in order,
+        each with the new id. Never retried once sent: a second POST would duplicate."""
+        ...
+
     def is_sandbox(self) -> bool: ...
 
 

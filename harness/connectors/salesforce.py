@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from harness.connectors.base import (
     RecordUpdate,
     SourceRecord,
     SyncScope,
+    Value,
     WriteResult,
 )
 from harness.connectors.http_errors import (
@@ -38,7 +39,11 @@ from harness.connectors.http_errors import (
     transport_error,
 )
 from harness.connectors.retry import RetryPolicy, parse_retry_after
-from harness.connectors.salesforce_records import parse_query_page, parse_save_results
+from harness.connectors.salesforce_records import (
+    parse_create_results,
+    parse_query_page,
+    parse_save_results,
+)
 from harness.connectors.settings import (
     ClientCredentialsLogin,
     JwtLogin,
@@ -138,6 +143,15 @@ class SalesforceConnector:
             results += self._update_chunk(object_name, updates[start : start + COLLECTION_LIMIT])
         return results
 
+    def create_many(
+        self, object_name: str, records: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        _checked_name(object_name)
+        results: list[WriteResult] = []
+        for start in range(0, len(records), COLLECTION_LIMIT):
+            results += self._create_chunk(object_name, records[start : start + COLLECTION_LIMIT])
+        return results
+
     def is_sandbox(self) -> bool:
         body = self._call(
             "query of Organization",
@@ -172,9 +186,25 @@ class SalesforceConnector:
         )
         return parse_save_results(body, object_name, chunk)
 
-    def _call(self, what: str, operation: Callable[[Salesforce], T]) -> T:
+    def _create_chunk(
+        self, object_name: str, chunk: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        payload = {
+            "allOrNone": self._all_or_none,
+            "records": [_new_record(object_name, values) for values in chunk],
+        }
+        body = self._call(
+            f"composite/sobjects create of {len(chunk)} {object_name}",
+            lambda sf: sf.restful("composite/sobjects", method="POST", json=payload),
+            retry=False,
+        )
+        return parse_create_results(body, object_name, len(chunk))
+
+    def _call(self, what: str, operation: Callable[[Salesforce], T], *, retry: bool = True) -> T:
         self._guard.start_call()
         self._shared_renewed = False
+        if not retry:  # a create: a transient error goes back to the caller, not out again
+            return self._attempt(what, operation)
         return self._retry.call(lambda: self._attempt(what, operation))
 
     def _attempt(self, what: str, operation: Callable[[Salesforce], T]) -> T:
@@ -374,6 +404,13 @@ def _collection_record(object_name: str, update: RecordUpdate) -> dict[str, Any]
         )
     # None goes out as JSON null, which clears the field in Salesforce.
     return {"attributes": {"type": object_name}, "id": update.record_id, **update.values}
+
+
+def _new_record(object_name: str, values: Mapping[str, Value]) -> dict[str, Any]:
+    reserved = {"id", "attributes"} & {name.lower() for name in values}
+    if reserved:
+        raise ConfigError(f"create of {object_name} sets reserved key(s) {sorted(reserved)}")
+    return {"attributes": {"type": object_name}, **values}
 
 
 def _checked_name(name: str) -> str:

@@ -85,6 +85,28 @@ def parse_save_results(
     return [_save_result(raw, update, what) for raw, update in zip(body, chunk, strict=True)]
 
 
+def parse_create_results(body: Any, object_name: str, count: int) -> list[WriteResult]:
+    """A Collections POST's results, in the order sent, each with the new record's id."""
+    what = f"composite/sobjects create of {object_name}"
+    if not isinstance(body, list) or len(body) != count:
+        found = len(body) if isinstance(body, list) else type(body).__name__
+        raise contract_error("Salesforce", what, f"expected {count} results in order, got {found}")
+    results = []
+    for n, raw in enumerate(body):
+        result = _save_result(raw, RecordUpdate(f"(new record {n + 1})", {}), what)
+        if result.ok:
+            new_id = raw.get("id")
+            if not isinstance(new_id, str) or not new_id:
+                raise contract_error("Salesforce", what, f"result {n + 1} has no id: {_short(raw)}")
+            result = WriteResult(record_id=new_id, ok=True)
+        else:
+            result = WriteResult(
+                None, False, result.error_code, result.message, result.fields, result.retriable
+            )
+        results.append(result)
+    return results
+
+
 def _save_result(raw: Any, update: RecordUpdate, what: str) -> WriteResult:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("success"), bool):
         raise contract_error(

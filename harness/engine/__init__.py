@@ -22,7 +22,7 @@ from harness.clock import Clock, SystemClock
 from harness.connectors.base import CrmofficeApi, SalesforceApi, SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
 from harness.engine.failpoints import Failpoints
-from harness.engine.mapping import EngineMapping, load_mapping
+from harness.engine.mapping import DEFAULT_MAPPING_PATH, EngineMapping, load_mapping
 from harness.engine.merge import MergeRule, decide
 from harness.engine.report import FlowCounts, RunReport
 from harness.errors import ConfigError
@@ -51,9 +51,10 @@ class SyncEngine(Protocol):
         """Read everything from the beginning on the next cycle."""
         ...
 
-    def syncs(self, source_object: str, target_type: str) -> bool | None:
-        """Whether it has a flow from this Salesforce object to this Crmoffice type (e.g.
-        "Contact", "contacts"); None when it cannot tell. A red item then says why."""
+    def syncs(self, source_system: str, source_kind: str, target_kind: str) -> bool | None:
+        """Whether it has a flow creating a `target_kind` record for each new `source_kind`
+        record of `source_system` (e.g. "Salesforce", "Contact", "contacts"; the API names);
+        None when it cannot tell. A red item then says why."""
         ...
 
     def close(self) -> None: ...
@@ -74,6 +75,9 @@ class EngineContext:
     # Where a crash test kills the engine (none armed by default); read from TALKQA_FAILPOINT
     # only at a program's edge (`talkqa sync`, the crash child), never inside the engine.
     failpoints: Failpoints = field(default_factory=Failpoints)
+    # The engine's own flows (harness/engine/flows.toml unless another is chosen, e.g. with
+    # the checklist's --engine-mapping): never the dataflow document.
+    mapping_path: Path = DEFAULT_MAPPING_PATH
 
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
@@ -92,7 +96,7 @@ def create_engine(
 
     return TalkEngine(
         context,
-        mapping or load_mapping(),
+        mapping or load_mapping(context.mapping_path),
         salesforce or salesforce_connector(context),
         crmoffice or crmoffice_connector(context),
         merge_rule or decide,

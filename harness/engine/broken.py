@@ -42,12 +42,12 @@ _SWAP = {"mobilePhone": "directPhone", "directPhone": "mobilePhone"}
 
 def swapped_phones(context: EngineContext) -> SyncEngine:
     """MobilePhone lands in directPhone and Phone in mobilePhone."""
-    return create_engine(context, mapping=swap_phones(load_mapping()))
+    return create_engine(context, mapping=swap_phones(load_mapping(context.mapping_path)))
 
 
 def no_write_back(context: EngineContext) -> SyncEngine:
     """Edits made in Crmoffice never reach Salesforce (Talk's "Share Enabled" off)."""
-    mapping = load_mapping()
+    mapping = load_mapping(context.mapping_path)
     flows = tuple(replace(f, share_to_salesforce=False) for f in mapping.flows)
     return create_engine(context, mapping=mapping.with_flows(flows))
 
@@ -87,8 +87,8 @@ class EngineWrapper:
     def reset_watermarks(self) -> None:
         self._engine.reset_watermarks()
 
-    def syncs(self, source_object: str, target_type: str) -> bool:
-        return self._engine.syncs(source_object, target_type)
+    def syncs(self, source_system: str, source_kind: str, target_kind: str) -> bool | None:
+        return self._engine.syncs(source_system, source_kind, target_kind)
 
     def close(self) -> None:
         self._engine.close()
@@ -175,6 +175,11 @@ class _SalesforceWrapper:
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         return self._api.update_many(object_name, updates)
+
+    def create_many(
+        self, object_name: str, records: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        return self._api.create_many(object_name, records)
 
     def is_sandbox(self) -> bool:
         return self._api.is_sandbox()
@@ -266,7 +271,7 @@ class _FirstPageCrmoffice(_CrmofficeWrapper):
 def oversized_batches(context: EngineContext) -> SyncEngine:
     """Writes a flow's Salesforce changes in Collections calls of 2,000: past 200 records
     Salesforce refuses the whole call (EXCEEDED_ID_LIMIT), so large edits never arrive."""
-    mapping = replace(load_mapping(), salesforce_batch_size=2000)
+    mapping = replace(load_mapping(context.mapping_path), salesforce_batch_size=2000)
     connector = SalesforceConnector(
         context.salesforce, session=context.session_factory(), sleep=context.sleep
     )

@@ -24,6 +24,7 @@ from harness.connectors.base import (
     RecordUpdate,
     SalesforceApi,
     SourceRecord,
+    Value,
     WriteResult,
 )
 from harness.engine.lock import StateLock
@@ -39,6 +40,7 @@ from harness.engine.plan import (
     record_from_json,
     record_id,
     record_to_json,
+    salesforce_insert_payload,
     synced_values,
 )
 from harness.engine.report import CallMark, DeadLetterEntry, RunReport, Tally
@@ -75,6 +77,8 @@ class FlowWork:
 
     flow: FlowMapping
     inserts: list[SourceRecord] = field(default_factory=list)
+    # New Crmoffice records of a flow whose origin is Crmoffice, to be created in Salesforce.
+    salesforce_inserts: list[SourceRecord] = field(default_factory=list)
     pairs: list[PairInput] = field(default_factory=list)
     deletes: list[tuple[Link, Literal["source", "target"]]] = field(default_factory=list)
 
@@ -138,10 +142,9 @@ class TalkEngine:
     def reset_watermarks(self) -> None:
         self.store.reset_watermarks()
 
-    def syncs(self, source_object: str, target_type: str) -> bool:
+    def syncs(self, source_system: str, source_kind: str, target_kind: str) -> bool:
         return any(
-            flow.salesforce_object == source_object and flow.crmoffice_type == target_type
-            for flow in self.mapping.flows
+            flow.creates(source_system, source_kind, target_kind) for flow in self.mapping.flows
         )
 
     def close(self) -> None:
@@ -211,6 +214,7 @@ class TalkEngine:
         for work in self._flow_chunks(flow, collected, retries):
             self._mark_deletes(work, tally)
             self._insert(work, tally)
+            self._insert_into_salesforce(work, tally)
             for pair in work.pairs:
                 pending.add(plan_pair(pair, self.merge_rule))
                 for chunk in pending.full(self.mapping.salesforce_batch_size):
@@ -227,8 +231,9 @@ class TalkEngine:
         """The flow's work: changed Salesforce records (with a changed partner), then changed
         Crmoffice records linked to this flow, then dead letters waiting for a retry.
 
-        A Crmoffice record is taken out of `collected` once placed. Unlinked Crmoffice records
-        are never inserted into Salesforce: creation follows the document's direction only.
+        A Crmoffice record is taken out of `collected` once placed. Creation follows the
+        flow's origin only: unlinked Crmoffice records are inserted into Salesforce by a flow
+        whose origin is Crmoffice, and unlinked Salesforce records into Crmoffice otherwise.
         """
         retry = {ref: sides for (name, ref), sides in retries.items() if name == flow.name}
         crm_changed = collected.crmoffice.get(flow.crmoffice_type, {})
@@ -249,6 +254,8 @@ class TalkEngine:
                 del crm_changed[record_id(target_ref)]
                 sides = retry.pop(link.source_ref, {})
                 _place_with_retry(work, link, None, by_target[target_ref], sides)
+            if flow.origin == "crmoffice":
+                self._place_new_in_crmoffice(work, by_target, crm_changed, retry)
             yield work
         for retry_chunk in _chunks(list(retry.items()), PLAN_CHUNK):
             links = self.store.links_for_sources(flow.name, [ref for ref, _ in retry_chunk])
@@ -256,6 +263,22 @@ class TalkEngine:
             for ref, sides in retry_chunk:
                 _place_with_retry(work, links.get(ref), None, None, sides)
             yield work
+
+    def _place_new_in_crmoffice(
+        self,
+        work: FlowWork,
+        by_target: Mapping[str, SourceRecord],
+        crm_changed: dict[str, SourceRecord],
+        retry: dict[str, dict[str, SourceRecord | None]],
+    ) -> None:
+        """Crmoffice records no flow links: new there, so this flow creates them in Salesforce.
+        A record linked by any flow came from a sync and is never inserted back."""
+        fresh = {ref: r for ref, r in by_target.items() if record_id(ref) in crm_changed}
+        linked = self.store.links_for_targets(fresh)
+        for ref, record in fresh.items():
+            if ref not in linked:
+                del crm_changed[record_id(ref)]
+                _place_with_retry(work, None, None, record, retry.pop(ref, {}))
 
     def _letter_poisoned(
         self, poisoned: Sequence[tuple[str, str, SourceRecord, str]], tally: Tally
@@ -319,6 +342,53 @@ class TalkEngine:
                     letters.append(self._insert_letter(flow, intent, record, result))
             self._finish_inserts(flow, links, letters, tally)
             self._progress(f"insert {flow.name}", tally.counts[flow.name]["inserted"])
+
+    def _insert_into_salesforce(self, work: FlowWork, tally: Tally) -> None:
+        """New Crmoffice records of the flow into Salesforce, 200 to a Collections call. There
+        is no idempotency key in Salesforce: the POST is sent once, and a record it did not
+        take is dead-lettered with its snapshot, to be tried again next cycle."""
+        flow = work.flow
+        for chunk in _chunks(work.salesforce_inserts, self.mapping.salesforce_batch_size):
+            payloads = [salesforce_insert_payload(flow, record) for record in chunk]
+            results = self._create_in_salesforce(flow, payloads)
+            links, letters = [], []
+            for record, payload, result in zip(chunk, payloads, results, strict=True):
+                if result.ok and result.record_id:
+                    links.append(self._reverse_link(flow, result.record_id, record, payload))
+                    continue
+                ref = flow.crmoffice_ref(record.record_id)
+                snapshot = {"crmoffice": record_to_json(record)}
+                letters.append(self._letter(flow.name, ref, _failure(TO_SF, ref, result), snapshot))
+            self.store.add_links(links)
+            refs = [(flow.name, flow.crmoffice_ref(record.record_id)) for record in chunk]
+            self.store.replace_dead_letters(refs, letters)
+            tally.add(flow.name, "inserted", len(links))
+            _count_letters(tally, flow.name, letters)
+
+    def _create_in_salesforce(
+        self, flow: FlowMapping, payloads: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        try:
+            return self.salesforce.create_many(flow.salesforce_object, payloads)
+        except RetriableError as error:  # nothing was created: every record waits for a retry
+            failed = WriteResult(None, False, "UNAVAILABLE", str(error), retriable=True)
+            return [failed] * len(payloads)
+
+    def _reverse_link(
+        self,
+        flow: FlowMapping,
+        salesforce_id: str,
+        record: SourceRecord,
+        payload: Mapping[str, Value],
+    ) -> Link:
+        return Link(
+            flow=flow.name,
+            source_ref=flow.salesforce_ref(salesforce_id),
+            target_ref=flow.crmoffice_ref(record.record_id),
+            created_at=self.context.clock.now(),
+            based_on={p.salesforce: payload.get(p.salesforce) for p in flow.properties},
+            target_seen_at=record.modified_at,
+        )
 
     def _intent(self, flow: FlowMapping, record: SourceRecord) -> InsertIntent:
         # The key is written before the POST; a replay after a crash sends the same key and
@@ -620,9 +690,11 @@ def _place(
 ) -> None:
     """Sort one record (pair) into insert, delete mark, merge, or nothing."""
     if link is None:
-        # Unlinked: only a live Salesforce record is inserted, and only into Crmoffice.
-        if sf is not None and not sf.deleted:
+        # Unlinked: only a live record of the flow's origin is inserted, into the other system.
+        if work.flow.origin == "salesforce" and sf is not None and not sf.deleted:
             work.inserts.append(sf)
+        elif work.flow.origin == "crmoffice" and crm is not None and not crm.deleted:
+            work.salesforce_inserts.append(crm)
         return
     if link.deleted:
         return  # frozen: never re-created, never written again

@@ -13,11 +13,13 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from harness.errors import ConfigError
 
 DEFAULT_MAPPING_PATH = Path(__file__).with_name("flows.toml")
+Origin = Literal["salesforce", "crmoffice"]
+ORIGINS: tuple[Origin, ...] = ("salesforce", "crmoffice")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class FlowMapping:
     crmoffice_type: str
     properties: tuple[PropertyMap, ...] = ()
     share_to_salesforce: bool = True  # Talk's "Share Enabled" for the write-back direction
+    # The system whose new records the flow creates in the other (the document's direction).
+    # Either way the pair is stored Salesforce side first (Link.source_ref), so planning and
+    # merging read the same; only which unlinked records are inserted, and where, differ.
+    origin: Origin = "salesforce"
 
     @property
     def salesforce_fields(self) -> list[str]:
@@ -55,6 +61,14 @@ class FlowMapping:
 
     def crmoffice_ref(self, record_id: str) -> str:
         return crmoffice_ref(self.crmoffice_type, record_id)
+
+    def creates(self, source_system: str, source_kind: str, target_kind: str) -> bool:
+        """Whether new `source_kind` records of `source_system` get a `target_kind` record."""
+        if self.origin == "salesforce":
+            ends = ("Salesforce", self.salesforce_object, self.crmoffice_type)
+        else:
+            ends = ("Crmoffice", self.crmoffice_type, self.salesforce_object)
+        return (source_system, source_kind, target_kind) == ends
 
 
 def crmoffice_ref(type_name: str, record_id: str) -> str:
@@ -138,4 +152,16 @@ def _parse_flow(item: dict[str, Any], source: str) -> FlowMapping:
         crmoffice_type=str(item["crmoffice_type"]),
         properties=properties,
         share_to_salesforce=bool(item.get("share_to_salesforce", True)),
+        origin=_origin(item, source),
+    )
+
+
+def _origin(item: dict[str, Any], source: str) -> Origin:
+    origin = item.get("origin", "salesforce")
+    for known in ORIGINS:
+        if origin == known:
+            return known
+    raise ConfigError(
+        f"flow {item['name']!r} in {source} has origin {origin!r}; expected one of"
+        f" {', '.join(ORIGINS)} (the system whose new records the flow creates in the other)"
     )

@@ -101,6 +101,15 @@ def insert_payload(flow: FlowMapping, record: SourceRecord) -> dict[str, Value]:
     }
 
 
+def salesforce_insert_payload(flow: FlowMapping, record: SourceRecord) -> dict[str, Value]:
+    """The Salesforce body for a Crmoffice record new in a flow of Crmoffice origin."""
+    return {
+        p.salesforce: record.values.get(p.crmoffice)
+        for p in flow.properties
+        if record.values.get(p.crmoffice) not in (None, "")
+    }
+
+
 def based_on_from_payload(flow: FlowMapping, payload: Mapping[str, Value]) -> dict[str, Value]:
     return {p.salesforce: payload.get(p.crmoffice) for p in flow.properties}
 

@@ -3,6 +3,10 @@
     driver = ChecklistDriver(target, spec, engine_factory, tmp_path / "state.sqlite", log)
     it = driver.create_source("Contact"); driver.run_cycle(); driver.read("Crmoffice", it)
 
+Either system may be the document's source: a system is asked for by the name the document
+gives it (harness/qa/systems.py), and a record of the scenario is found in it by its side of
+the flow.
+
 The step definitions in steps/ are one line each over this class. Everything a "then" step
 looks at comes from the systems' APIs (harness.qa.clients); the engine is driven only through
 its SyncEngine protocol and its RunReport.
@@ -22,7 +26,8 @@ from harness.errors import NotFoundError
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.evidence import ExchangeLog
 from harness.qa.factories import RecordFactory
-from harness.qa.observe import Observation, Observer, SourceHandle, api_type, resolve_links
+from harness.qa.observe import Observation, Observer, SourceHandle, resolve_links
+from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
 from harness.qa.targets import Target
 from harness.spec import DataflowSpec, FlowSpec, PropertyMapping
 
@@ -89,11 +94,18 @@ class ChecklistDriver:
             target.crmoffice_settings(),
             session=exchanges.instrument(target.new_session(), "checklist"),
         )
+        scope = target.run_scope()
+        self.systems: dict[str, QaSystem] = {
+            "Salesforce": SalesforceSystem(
+                self.salesforce, self.factory, scope.salesforce_where if scope else {}
+            ),
+            "Crmoffice": CrmofficeSystem(
+                self.crmoffice, self.factory, scope.crmoffice_made if scope else None
+            ),
+        }
         # Salesforce stamps CreatedDate to the second; start one second early.
         self.started = target.clock.now().replace(microsecond=0) - timedelta(seconds=1)
-        self.observer = Observer(
-            spec, self.salesforce, self.crmoffice, self.started, target.run_scope()
-        )
+        self.observer = Observer(spec, self.systems, self.started, scope)
         self.sources: list[SourceHandle] = []
         self.cycles: list[Cycle] = []
         self.flow: FlowSpec | None = None
@@ -133,27 +145,46 @@ class ChecklistDriver:
         for flow in self.spec.flows:
             if flow.source_object == object_name:
                 return flow
-        raise AssertionError(f"the document has no flow from Salesforce {object_name}")
+        raise AssertionError(
+            f"the document has no flow from {self.spec.source_system} {object_name}"
+        )
+
+    def system(self, name: str) -> QaSystem:
+        """The system the document calls `name`, e.g. "Salesforce"."""
+        if name not in self.systems:
+            raise AssertionError(f"no system {name!r}; known: {', '.join(sorted(self.systems))}")
+        return self.systems[name]
 
     # --- making records ---------------------------------------------------------------------
 
     def create_source(
         self, object_name: str, values: dict[str, Any] | None = None, *, role: str = "it"
     ) -> SourceHandle:
-        fields = self.factory.salesforce(object_name, **(values or {}))
-        if object_name == "Customer" and "PartyId" not in fields:
-            # Customer.PartyId points at an Individual, which its docs call required.
-            fields["PartyId"] = self.salesforce.create(
-                "Individual", self.factory.salesforce("Individual")
-            )
-        record_id = self.salesforce.create(object_name, fields)
-        handle = SourceHandle(role, object_name, record_id, self.flow_of(object_name), fields)
+        flow = self.flow_of(object_name)
+        system = self.system(flow.source_system)
+        kind = system.kind(object_name)
+        fields = system.new_fields(kind, values or {})
+        handle = self._handle(role, flow, system.create(kind, fields), fields)
         self.sources.append(handle)
         return handle
 
-    def create_target(self, type_name: str, values: dict[str, Any]) -> int:
-        kind = api_type(type_name)
-        return int(self.crmoffice.create(kind, self.factory.crmoffice(kind, **values))["id"])
+    def _handle(
+        self, role: str, flow: FlowSpec, record_id: str, fields: dict[str, Any]
+    ) -> SourceHandle:
+        return SourceHandle(
+            role,
+            flow.source_object,
+            record_id,
+            flow,
+            fields,
+            source_kind=self.system(flow.source_system).kind(flow.source_object),
+            target_kind=self.system(flow.target_system).kind(flow.target_type),
+        )
+
+    def create_target(self, type_name: str, values: dict[str, Any]) -> str:
+        system = self.system(self.spec.target_system)
+        kind = system.kind(type_name)
+        return system.create(kind, system.new_fields(kind, values))
 
     def source(self, object_name: str | None = None, role: str = "it") -> SourceHandle:
         for handle in self.sources:
@@ -162,39 +193,38 @@ class ChecklistDriver:
         made = ", ".join(f"{h.role} {h.object_name}" for h in self.sources) or "none"
         raise LookupError(f"the scenario made no {role} {object_name or 'record'}; made: {made}")
 
-    def link(self, handle: SourceHandle) -> int:
+    def link(self, handle: SourceHandle) -> str:
         self.run_cycle()
         if handle.link is None:
+            flow = handle.flow
             raise AssertionError(
-                f"after a cycle, Salesforce {handle.object_name} {handle.record_id} has"
-                f" {len(handle.candidates)} Crmoffice {handle.target_type} records, expected 1"
-                + self.no_flow_reason(handle)
+                f"after a cycle, {flow.source_system} {handle.object_name} {handle.record_id}"
+                f" has {len(handle.candidates)} {flow.target_system} {handle.target_kind}"
+                " records, expected 1" + self.no_flow_reason(handle)
             )
         return handle.link
 
     def no_flow_reason(self, handle: SourceHandle) -> str:
         """ "; the engine under test has no flow …" when it says so: a product defect (the
         document names a flow the engine does not sync), not a fault of the harness."""
-        if self.engine.syncs(handle.object_name, handle.target_type) is False:
+        flow = handle.flow
+        if self.engine.syncs(flow.source_system, handle.source_kind, handle.target_kind) is False:
             return (
-                f"; the engine under test has no flow from Salesforce {handle.object_name}"
-                f" to Crmoffice {handle.target_type}, which the document names"
+                f"; the engine under test has no flow from {flow.source_system}"
+                f" {handle.object_name} to {flow.target_system} {handle.target_kind}, which the"
+                " document names"
             )
         return ""
 
     def create_many(self, object_name: str, count: int) -> list[SourceHandle]:
-        """Many source records at once, through sObject Collections (200 a call)."""
+        """Many source records at once (Salesforce: sObject Collections, 200 a call)."""
         flow = self.flow_of(object_name)
-        rows = [self.factory.salesforce(object_name) for _ in range(count)]
-        if object_name == "Customer":
-            parties = self.salesforce.create_many(
-                "Individual", [self.factory.salesforce("Individual") for _ in rows]
-            )
-            for fields, party in zip(rows, parties, strict=True):
-                fields["PartyId"] = party
-        ids = self.salesforce.create_many(object_name, rows)
+        system = self.system(flow.source_system)
+        kind = system.kind(object_name)
+        rows = [system.new_fields(kind, {}) for _ in range(count)]
+        ids = system.create_many(kind, rows)
         handles = [
-            SourceHandle(f"record {n + 1}", object_name, rid, flow, fields)
+            self._handle(f"record {n + 1}", flow, rid, fields)
             for n, (rid, fields) in enumerate(zip(ids, rows, strict=True))
         ]
         self.sources.extend(handles)
@@ -207,9 +237,9 @@ class ChecklistDriver:
         if unlinked:
             first = unlinked[0]
             raise AssertionError(
-                f"after a cycle, {len(unlinked)} of {len(handles)} Salesforce"
-                f" {first.object_name} records have no single linked Crmoffice"
-                f" {first.target_type} record (first: {first.record_id}, {first.candidates})"
+                f"after a cycle, {len(unlinked)} of {len(handles)} {first.flow.source_system}"
+                f" {first.object_name} records have no single linked {first.flow.target_system}"
+                f" {first.target_kind} record (first: {first.record_id}, {first.candidates})"
                 + self.no_flow_reason(first)
             )
 
@@ -367,15 +397,11 @@ class ChecklistDriver:
             self.rejected = chosen[len(chosen) // 2]
             values[self.rejected.record_id] = self.factory.text_of_length(long_one)
         self.edited.setdefault(row.source_property, {}).update(values)
-        if system == "Salesforce":
-            object_name = chosen[0].object_name
-            self.salesforce.update_many(object_name, {rid: {prop: v} for rid, v in values.items()})
-            return
+        changes: dict[str, dict[str, Any]] = {}
         for handle in chosen:
-            _, record_id = self._record_in(system, handle)
-            self.crmoffice.update(
-                handle.target_type, int(record_id), {prop: values[handle.record_id]}
-            )
+            kind, record_id = self._record_in(system, handle)
+            changes[record_id] = {prop: values[handle.record_id]}
+        self.system(system).update_many(kind, changes)
 
     def row_of(self, prop: str) -> PropertyMapping:
         """The document's row naming this property on either side, in the scenario's flow."""
@@ -389,24 +415,24 @@ class ChecklistDriver:
     def delete(self, system: str) -> None:
         handle = self.source()
         object_name, record_id = self._record_in(system, handle)
-        handle.at_delete = {side: self.read(side, handle) for side in ("Salesforce", "Crmoffice")}
-        if system == "Salesforce":
-            self.salesforce.delete(object_name, record_id)
-        else:
-            self.crmoffice.delete(object_name, int(record_id))
+        handle.at_delete = {side: self.read(side, handle) for side in self.systems}
+        self.system(system).delete(object_name, record_id)
 
     def _record_in(self, system: str, handle: SourceHandle) -> tuple[str, str]:
-        if system == "Salesforce":
-            return handle.object_name, handle.record_id
+        """The (API kind, id) of the scenario's record in `system`: the source record itself,
+        or the one it is linked to."""
+        if system == handle.flow.source_system:
+            return handle.source_kind, handle.record_id
         if handle.link is None:
-            raise AssertionError(f"{handle.object_name} {handle.record_id} has no linked record")
-        return handle.target_type, str(handle.link)
+            flow = handle.flow
+            raise AssertionError(
+                f"{flow.source_system} {handle.object_name} {handle.record_id} has no single"
+                f" linked {flow.target_system} record (the cycle made {handle.candidates})"
+            )
+        return handle.target_kind, handle.link
 
-    def _write(self, system: str, object_name: str, record_id: str, values: dict[str, Any]) -> None:
-        if system == "Salesforce":
-            self.salesforce.update(object_name, record_id, values)
-        else:
-            self.crmoffice.update(object_name, int(record_id), values)
+    def _write(self, system: str, kind: str, record_id: str, values: dict[str, Any]) -> None:
+        self.system(system).update(kind, record_id, values)
 
     def _edit_time(self, clock_time: str) -> datetime:
         """A time of day on one day after everything the scenario did so far (order is all)."""
@@ -421,21 +447,18 @@ class ChecklistDriver:
     # --- reading back -----------------------------------------------------------------------
 
     def observe(self) -> Observation:
-        in_play = {handle.object_name for handle in self.sources}
+        in_play = {handle.source_kind for handle in self.sources}
         if self.flow is not None:
-            in_play.add(self.flow.source_object)
+            in_play.add(self.system(self.flow.source_system).kind(self.flow.source_object))
         return self.observer.observe(self.target.clock.now(), in_play)
+
+    def stamp_fields(self) -> dict[str, str]:
+        return {name: system.stamp_field for name, system in self.systems.items()}
 
     def read(self, system: str, handle: SourceHandle) -> dict[str, Any]:
         """The record as its system returns it now; raises NotFoundError when it is gone."""
-        if system == "Salesforce":
-            return self.salesforce.get(handle.object_name, handle.record_id)
-        if handle.link is None:
-            raise AssertionError(
-                f"Salesforce {handle.object_name} {handle.record_id} has no single linked"
-                f" Crmoffice record (the cycle made {handle.candidates})"
-            )
-        return self.crmoffice.get(handle.target_type, handle.link)
+        kind, record_id = self._record_in(system, handle)
+        return self.system(system).get(kind, record_id)
 
     def exists(self, system: str, handle: SourceHandle) -> bool:
         try:
@@ -453,7 +476,7 @@ class ChecklistDriver:
                     "role": h.role,
                     "object": h.object_name,
                     "id": h.record_id,
-                    "linked": {"type": h.target_type, "ids": h.candidates},
+                    "linked": {"type": h.target_kind, "ids": h.candidates},
                 }
                 for h in self.sources[:EVIDENCE_RECORDS]
             ],
@@ -470,10 +493,10 @@ def _observation(observation: Observation | None) -> dict[str, Any] | None:
         return None
     return {
         "at": observation.at.isoformat(),
-        "salesforce": _first(dict(observation.salesforce)),
-        "crmoffice": _first(
-            {f"{kind}/{rid}": rec for (kind, rid), rec in observation.crmoffice.items()}
-        ),
+        **{
+            system.lower(): _first({f"{kind}/{rid}": rec for (kind, rid), rec in records.items()})
+            for system, records in observation.records.items()
+        },
     }
 
 

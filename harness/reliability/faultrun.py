@@ -85,10 +85,7 @@ def run_workload(driver: ChecklistDriver) -> int:
 def end_state(driver: ChecklistDriver) -> State:
     """Both systems' records of the scenario as sorted value tuples (no ids, no stamps)."""
     seen = driver.observe()
-    return {
-        "Salesforce": _rows(seen.salesforce.values()),
-        "Crmoffice": _rows(seen.crmoffice.values()),
-    }
+    return {system: _rows(records.values()) for system, records in seen.records.items()}
 
 
 def _rows(records: Any) -> list[tuple[tuple[str, str], ...]]:

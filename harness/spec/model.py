@@ -30,6 +30,12 @@ class PropertyMapping:
     source_length: int | None = None
     target_length: int | None = None
     source_required: bool = False
+    target_required: bool = False  # the target refuses the field empty (e.g. Account.Name)
+
+    @property
+    def required(self) -> bool:
+        """Either system refuses the field empty, so it is never cleared as a plain edit."""
+        return self.source_required or self.target_required
 
     @property
     def max_length(self) -> int | None:

@@ -169,3 +169,84 @@ def test_a_flow_the_engine_does_not_sync_is_red_and_says_so(tmp_path: Path) -> N
             "the engine under test has no flow from Salesforce Account to Crmoffice companies"
             in message
         ), message
+
+
+DATA = Path(__file__).parent / "data"
+REVERSE = DATA / "crmoffice-to-salesforce.rst"  # Crmoffice Companies -> Salesforce Account
+BOTH_WAYS = DATA / "crmoffice-origin-flows.toml"  # the engine's flows for it and the seed
+
+
+@pytest.fixture
+def both_ways(tmp_path: Path) -> Path:
+    """A features folder with the seed and a Crmoffice-to-Salesforce document generated in."""
+    features = _features_folder(tmp_path, handwritten=True)
+    done = _run(
+        str(BIN / "talkqa"),
+        "features",
+        "generate",
+        str(FIRST),
+        str(REVERSE),
+        "--out",
+        str(features),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return features
+
+
+def test_a_reverse_document_gets_the_checklist_with_the_roles_swapped(both_ways: Path) -> None:
+    """Issue 15: Crmoffice the source, Salesforce the target, its third column Salesforce's."""
+    feature = both_ways / "generated" / "crmoffice_to_salesforce"
+    text = (feature / "crmoffice_companies_to_salesforce_account.feature").read_text("utf-8")
+    assert "Given a Crmoffice Companies with <Crmoffice property>" in text
+    assert "Then Salesforce holds exactly one Account record linked to it" in text
+    assert "| Crmoffice property | Salesforce property | Salesforce data type |" in text
+    # A tie goes to Salesforce (SYNC-SEMANTICS), whichever side of the document it is on.
+    assert "same time: Salesforce wins" in text and "same time: Crmoffice wins" not in text
+    # Account.Name is required in the target: clearing it is its own, dead-lettered item.
+    assert "cannot empty the required Salesforce <Salesforce property>" in text
+    assert "cleared to <empty> in Crmoffice is cleared in Salesforce" not in text
+
+
+def test_regenerating_the_seed_leaves_the_reverse_documents_files(both_ways: Path) -> None:
+    theirs = both_ways / "generated" / "crmoffice_to_salesforce"
+    before = {p.name: p.read_bytes() for p in theirs.glob("*.feature")}
+    assert before
+    done = _run(str(BIN / "talkqa"), "features", "generate", str(FIRST), "--out", str(both_ways))
+    assert done.returncode == 0, done.stderr
+    assert {p.name: p.read_bytes() for p in theirs.glob("*.feature")} == before
+
+
+def test_both_directions_run_in_one_checklist_and_pass(both_ways: Path, tmp_path: Path) -> None:
+    """The seed's whole checklist and the reverse document's, in one `pytest features/`, on an
+    engine whose own mapping has a flow of Crmoffice origin beside the seed's three."""
+    results = tmp_path / "results"
+    options = ("--engine-mapping", str(BOTH_WAYS), "--strict-markers")
+    done = _checklist(both_ways, results, FIRST, REVERSE, options=options)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    found = [json.loads(p.read_text("utf-8")) for p in results.glob("*-result.json")]
+    reverse = [
+        r
+        for r in found
+        if {"name": "talkqa-document", "value": "crmoffice_to_salesforce"} in r["labels"]
+    ]
+    assert len(reverse) >= 20 and all(r["status"] == "passed" for r in reverse), [
+        (r["name"], r["status"]) for r in reverse if r["status"] != "passed"
+    ]
+
+
+def test_the_reverse_flow_on_the_default_engine_is_red_and_says_so(
+    both_ways: Path, tmp_path: Path
+) -> None:
+    """flows.toml has no flow of Crmoffice origin: the reverse items are product defects."""
+    results = tmp_path / "results"
+    done = _checklist(
+        both_ways, results, FIRST, REVERSE, options=("-m", "flow-companies-to-account")
+    )
+    assert done.returncode == 1, done.stdout[-3000:]
+    found = [json.loads(p.read_text("utf-8")) for p in results.glob("*-result.json")]
+    linked = [r for r in found if r["name"].startswith("Every Crmoffice Companies gets")]
+    assert [r["status"] for r in linked] == ["failed"], [(r["name"], r["status"]) for r in found]
+    assert (
+        "the engine under test has no flow from Crmoffice Companies to Salesforce Account"
+        in linked[0]["statusDetails"]["message"]
+    )

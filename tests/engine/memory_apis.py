@@ -110,6 +110,13 @@ class MemorySalesforceApi:
             results.extend(self._update(object_name, u) for u in updates[start : start + 200])
         return results
 
+    def create_many(
+        self, object_name: str, records: Sequence[Mapping[str, Value]]
+    ) -> list[WriteResult]:
+        for _ in range(0, len(records), 200):
+            self.calls.count("composite.sobjects.post", "write")
+        return [WriteResult(self.insert(object_name, values), True) for values in records]
+
     def is_sandbox(self) -> bool:
         return True
 

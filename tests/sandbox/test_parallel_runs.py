@@ -13,7 +13,9 @@ from pathlib import Path
 
 from harness.engine import EngineContext, create_engine
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
+from harness.qa.factories import RecordFactory
 from harness.qa.observe import Observer
+from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
 from harness.qa.targets import SandboxTarget
 from harness.sandbox.config import load_config
 from harness.sandbox.ledger import Entry, RunLedger
@@ -81,13 +83,20 @@ def test_a_workers_engine_and_observer_never_take_another_workers_records(
             fakes.salesforce.get("Contact", made["run-gw0"])["LastName"]
         ]
         assert report.total("inserted") == 1
-        observer = Observer(
-            SPEC,
-            SalesforceQaClient.login(mine.salesforce_settings(), session=mine.new_session()),
-            CrmofficeQaClient(mine.crmoffice_settings(), session=mine.new_session()),
-            onboarded,
-            mine.run_scope(),
-        )
-        seen = observer.observe(mine.clock.now())
-        assert set(seen.salesforce) == {made["run-gw0"]}
-        assert len(seen.crmoffice) == 1
+        scope = mine.run_scope()
+        factory = RecordFactory()
+        systems: dict[str, QaSystem] = {
+            "Salesforce": SalesforceSystem(
+                SalesforceQaClient.login(mine.salesforce_settings(), session=mine.new_session()),
+                factory,
+                scope.salesforce_where,
+            ),
+            "Crmoffice": CrmofficeSystem(
+                CrmofficeQaClient(mine.crmoffice_settings(), session=mine.new_session()),
+                factory,
+                scope.crmoffice_made,
+            ),
+        }
+        seen = Observer(SPEC, systems, onboarded, scope).observe(mine.clock.now())
+        assert set(seen.of("Salesforce")) == {("Contact", made["run-gw0"])}
+        assert len(seen.of("Crmoffice")) == 1
