@@ -7,8 +7,9 @@ A scenario's records are those made since it began, in both systems, whichever o
 document names as the source (harness/qa/systems.py reads each). On a sandbox, where others'
 records exist and arrive (a refreshed org, other workers), a RunScope narrows both: Salesforce
 records by the run's tag, Crmoffice records to those this run's own sessions made. Nothing older
-is listed, so the cost of an observation is set by the scenario, not by the org. No engine state is consulted: a link is what the systems
-show (the target record a cycle created for a source record).
+is listed, so the cost of an observation is set by the scenario, not by the org. No engine
+state is consulted: a link is what the systems show (the target record a cycle created for a
+source record).
 """
 
 from __future__ import annotations
