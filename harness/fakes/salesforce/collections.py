@@ -131,7 +131,7 @@ def _update_one(org: Org, item: Any) -> str:
     if record_id is None:
         raise ApiError(400, "MISSING_ARGUMENT", "Id not specified in an update call", [])
     meta = org.sobject_for_write(sobject)
-    record = _existing(org, record_id, expected=meta.name)
+    record = existing_record(org, record_id, expected=meta.name)
     rest = {k: v for k, v in fields.items() if k.lower() != "id"}
     values = validate_write(meta, rest, creating=False, resolve=org.store)
     org.store.update(meta, record, values, at=org.clock.now())
@@ -139,7 +139,7 @@ def _update_one(org: Org, item: Any) -> str:
 
 
 def _delete_one(org: Org, item: Any) -> str:
-    record = _existing(org, str(item), expected=None)
+    record = existing_record(org, str(item), expected=None)
     org.store.delete(record, at=org.clock.now())
     return record.id
 
@@ -154,7 +154,8 @@ def _typed_record(org: Org, item: Any) -> tuple[str, dict[str, Any]]:
     return sobject, item
 
 
-def _existing(org: Org, raw_id: str, *, expected: str | None) -> Record:
+def existing_record(org: Org, raw_id: str, *, expected: str | None) -> Record:
+    """The record an id in a batch names, or the error that record reports (Bulk API too)."""
     if not ids.is_id(raw_id):
         raise ApiError(400, "MALFORMED_ID", f"malformed id {raw_id}", [])
     record = org.store.find(ids.to18(raw_id))

@@ -71,3 +71,24 @@ def unable_to_lock_row(record_id: str) -> ApiError:
         f"unable to obtain exclusive access to this record or 1 records: {record_id}",
         [],
     )
+
+
+# --- Bulk API 2.0 ---------------------------------------------------------------------------
+# The codes are Bulk API 2.0's upper-case ones (INVALIDJOBSTATE, INVALIDJOB, API_ERROR); the
+# statuses of the state errors are not documented: 409, the REST API's "conflict with the
+# current state of the resource", is the fake's reading.
+
+
+def invalid_job_state(message: str) -> ApiError:
+    return ApiError(409, "INVALIDJOBSTATE", message)
+
+
+def invalid_job(message: str) -> ApiError:
+    return ApiError(400, "INVALIDJOB", message)
+
+
+def value_mismatch(column: int) -> ApiError:
+    """A request field with a value outside its enum, as simple-salesforce issue #722 shows."""
+    return ApiError(
+        400, "API_ERROR", f"Value does not match expected type at [line:1, column:{column}]"
+    )

@@ -1,4 +1,4 @@
-"""The state of one fake org: settings, schema, records, sessions, API usage, query cursors.
+"""The state of one fake org: settings, schema, records, sessions, API usage, cursors, bulk jobs.
 
     org = Org(clock, Settings(instance_url="https://x.my.salesforce.com", ...))
     org.store.create(...); org.sessions.issue(); org.api_usage
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from harness.clock import Clock
 from harness.fakes.salesforce import ids
+from harness.fakes.salesforce.bulk_jobs import JobBook
 from harness.fakes.salesforce.errors import ApiError, invalid_session, not_found
 from harness.fakes.salesforce.metadata import Catalog, SObjectMeta
 from harness.fakes.salesforce.query import QueryResult
@@ -86,6 +87,7 @@ class Org:
     ids: ids.IdFactory = field(default_factory=ids.IdFactory)
     api_usage: int = 0
     cursors: dict[str, Cursor] = field(default_factory=dict)
+    bulk: JobBook = field(default_factory=JobBook)  # Bulk API 2.0 ingest and query jobs
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:

@@ -134,11 +134,7 @@ def upsert(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
             "INVALID_FIELD", f"{key.name} is the upsert key: give it in the URL, not the body"
         )
     value = unquote(match["value"])
-    found = [
-        r
-        for r in org.store.rows(meta.name)
-        if str(r.values.get(key.name) or "").casefold() == value.casefold()
-    ]
+    found = org.store.find_by(meta.name, key.name, value)
     base = f"/services/data/v{match['version']}/sobjects/{meta.name}"
     if len(found) > 1:
         return FakeResponse(300, [f"{base}/{r.id}" for r in found])
@@ -307,9 +303,9 @@ def limits(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
             "ConcurrentAsyncGetReportInstances": pair(200, 200),
             "DailyApiRequests": pair(daily, max(0, daily - org.api_usage)),
             "DailyAsyncApexExecutions": pair(250000, 250000),
-            "DailyBulkApiBatches": pair(15000, 15000),
+            "DailyBulkApiBatches": pair(15000, max(0, 15000 - org.bulk.batches_used)),
             "DailyBulkV2QueryFileStorageMB": pair(976562, 976562),
-            "DailyBulkV2QueryJobs": pair(10000, 10000),
+            "DailyBulkV2QueryJobs": pair(10000, max(0, 10000 - org.bulk.query_jobs_created)),
             "DataStorageMB": pair(1024, 1024),
             "FileStorageMB": pair(1024, 1024),
             "SingleEmail": pair(5000, 5000),

@@ -3,8 +3,9 @@
     routes = build_routes(org)     # [Route("login.soap", "POST", ...), Route("query", ...), ...]
 
 Every REST route goes through one wrapper: API version check, Bearer check (401
-INVALID_SESSION_ID list), the daily limit, the usage count, error rendering, and the
-Sforce-Limit-Info header. Logins are not REST calls and are not counted.
+INVALID_SESSION_ID list), the daily limit, the usage count, Bulk API 2.0 jobs due for
+processing, error rendering, and the Sforce-Limit-Info header. Logins are not REST calls and
+are not counted; Bulk API 2.0 calls are, one each, like any other REST call.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from collections.abc import Callable
 
 from harness.fakes.calls import CallKind
 from harness.fakes.http import FakeRequest, FakeResponse, Route
-from harness.fakes.salesforce import auth, collections, rest
+from harness.fakes.salesforce import (
+    auth,
+    bulk_ingest,
+    bulk_query,
+    bulk_run,
+    bulk_shared,
+    collections,
+    rest,
+)
 from harness.fakes.salesforce.errors import ApiError, error_response, not_found
 from harness.fakes.salesforce.org import MAX_API_VERSION, MIN_API_VERSION, Org
 
@@ -23,6 +32,10 @@ Handler = Callable[[FakeRequest, "re.Match[str]"], FakeResponse]
 BASE = r"/services/data/v(?P<version>\d+\.\d)"
 SOBJECT = BASE + r"/sobjects/(?P<sobject>\w+)"
 LOCATOR = r"(?P<locator>01g[A-Za-z0-9]{15})-(?P<offset>\d+)"
+INGEST = BASE + r"/jobs/ingest"
+INGEST_JOB = INGEST + r"/(?P<job>[A-Za-z0-9]+)"
+QUERY = BASE + r"/jobs/query"
+QUERY_JOB = QUERY + r"/(?P<job>[A-Za-z0-9]+)"
 
 # name, method, path pattern, kind, handler: the order matters where patterns overlap.
 REST_ROUTES: tuple[tuple[str, str, str, CallKind, OrgHandler], ...] = (
@@ -72,6 +85,47 @@ REST_ROUTES: tuple[tuple[str, str, str, CallKind, OrgHandler], ...] = (
         collections.composite_delete,
     ),
     ("limits", "GET", BASE + r"/limits/?", "read", rest.limits),
+    # Bulk API 2.0: one route per resource of the guide's reference; every call counts.
+    ("bulk2.ingest.create", "POST", INGEST + r"/?", "write", bulk_ingest.create),
+    ("bulk2.ingest.list", "GET", INGEST + r"/?", "read", bulk_shared.all_jobs("ingest")),
+    ("bulk2.ingest.upload", "PUT", INGEST_JOB + r"/batches/?", "write", bulk_ingest.upload),
+    (
+        "bulk2.ingest.successfulResults",
+        "GET",
+        INGEST_JOB + r"/successfulResults/?",
+        "read",
+        bulk_ingest.successful,
+    ),
+    (
+        "bulk2.ingest.failedResults",
+        "GET",
+        INGEST_JOB + r"/failedResults/?",
+        "read",
+        bulk_ingest.failed,
+    ),
+    (
+        # The guide writes unprocessedrecords, simple-salesforce unprocessedRecords; both work.
+        "bulk2.ingest.unprocessedRecords",
+        "GET",
+        INGEST_JOB + r"/(?i:unprocessedrecords)/?",
+        "read",
+        bulk_ingest.unprocessed,
+    ),
+    ("bulk2.ingest.get", "GET", INGEST_JOB + r"/?", "read", bulk_shared.job_info("ingest")),
+    ("bulk2.ingest.state", "PATCH", INGEST_JOB + r"/?", "write", bulk_ingest.change_state),
+    (
+        "bulk2.ingest.delete",
+        "DELETE",
+        INGEST_JOB + r"/?",
+        "write",
+        bulk_shared.delete_job("ingest"),
+    ),
+    ("bulk2.query.create", "POST", QUERY + r"/?", "read", bulk_query.create),
+    ("bulk2.query.list", "GET", QUERY + r"/?", "read", bulk_shared.all_jobs("query")),
+    ("bulk2.query.results", "GET", QUERY_JOB + r"/results/?", "read", bulk_query.results),
+    ("bulk2.query.get", "GET", QUERY_JOB + r"/?", "read", bulk_shared.job_info("query")),
+    ("bulk2.query.abort", "PATCH", QUERY_JOB + r"/?", "write", bulk_query.abort),
+    ("bulk2.query.delete", "DELETE", QUERY_JOB + r"/?", "write", bulk_shared.delete_job("query")),
 )
 
 
@@ -123,6 +177,7 @@ def rest_handler(org: Org, handler: OrgHandler) -> Handler:
             except ApiError as error:
                 return error_response(error)
             try:
+                bulk_run.catch_up(org)  # Bulk API 2.0 jobs whose processing time has come
                 response = handler(org, request, match)
             except ApiError as error:
                 response = error_response(error)

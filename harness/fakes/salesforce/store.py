@@ -99,6 +99,13 @@ class RecordStore:
     def find(self, record_id: str) -> Record | None:
         return self._records.get(record_id)
 
+    def find_by(self, sobject: str, field: str, value: str) -> list[Record]:
+        """Live records whose field equals value, ignoring case: the matches of an upsert key."""
+        wanted = value.casefold()
+        return [
+            r for r in self.rows(sobject) if str(r.values.get(field) or "").casefold() == wanted
+        ]
+
     # --- writes ---------------------------------------------------------------------------
 
     def create(self, meta: SObjectMeta, values: dict[str, Any], *, at: datetime) -> str:
@@ -134,6 +141,11 @@ class RecordStore:
         if "IsDeleted" in record.values:
             record.values["IsDeleted"] = True
         record.values.update(_stamps(record.values, moment, created=False))
+
+    def purge(self, record: Record) -> None:
+        """A hard delete: gone at once, not in the recycle bin, so queryAll no longer sees it."""
+        self._remember(record.id)
+        self._records.pop(record.id, None)
 
     def _layout(self, meta: SObjectMeta) -> Layout:
         layout = self._layouts.get(meta.name)
