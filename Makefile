@@ -43,6 +43,7 @@ qa: $(INSTALLED) $(NODE_INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED) chromium
 	$(BIN)/talkqa features check
+	$(BIN)/talkqa fidelity fixtures/cassettes
 	$(BIN)/pytest -n 2 -q
 
 clean:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "harness.sandbox.commands",
     "harness.reliability.commands",
     "harness.bench.commands",
+    "harness.fidelity.commands",
 )
 
 

@@ -1,0 +1,99 @@
+"""A fake answer changed on purpose is reported: status, keys, error code and paging fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from harness.fakes.http import FakeResponse
+from harness.fakes.salesforce import routes
+from harness.fakes.salesforce.errors import ApiError, error_response
+from tests.fidelity.conftest import FIXTURE_CASSETTES, Talkqa
+
+Change = Callable[[FakeResponse], FakeResponse]
+RECORDS = FIXTURE_CASSETTES / "salesforce-rest" / "records.yaml"
+QUERY_MORE = FIXTURE_CASSETTES / "salesforce-rest" / "query-more.yaml"
+
+
+def change_handler(monkeypatch: pytest.MonkeyPatch, route: str, change: Change) -> None:
+    """The named REST route of every FakeSalesforce made from now on answers changed."""
+
+    def wrap(handler: routes.OrgHandler) -> routes.OrgHandler:
+        def changed(org: object, request: object, match: object) -> FakeResponse:
+            try:
+                response = handler(org, request, match)  # type: ignore[arg-type]
+            except ApiError as error:  # the route's wrapper would render it the same way
+                response = error_response(error)
+            return change(response)
+
+        return changed  # type: ignore[return-value]
+
+    table = tuple(
+        (name, method, path, kind, wrap(handler) if name == route else handler)
+        for name, method, path, kind, handler in routes.REST_ROUTES
+    )
+    assert any(entry[0] == route for entry in table), f"no route {route} in the fake"
+    monkeypatch.setattr(routes, "REST_ROUTES", table)
+
+
+def without(key: str) -> Change:
+    def drop(response: FakeResponse) -> FakeResponse:
+        body = {k: v for k, v in response.body.items() if k != key}
+        return FakeResponse(response.status, body, response.headers)
+
+    return drop
+
+
+def test_a_key_the_fake_drops_is_reported(monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa) -> None:
+    change_handler(monkeypatch, "sobject.create", without("success"))
+    done = talkqa("fidelity", str(RECORDS))
+    assert done.code == 1
+    assert (
+        f"{RECORDS}: #1 POST /services/data/v66.0/sobjects/Account/: keys at $: fake lacks success"
+        in done.out.splitlines()
+    )
+
+
+def test_a_changed_status_is_reported(monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa) -> None:
+    change_handler(monkeypatch, "sobject.update", lambda r: FakeResponse(200, {"ok": True}))
+    done = talkqa("fidelity", str(FIXTURE_CASSETTES))
+    assert done.code == 1
+    assert (
+        f"{RECORDS}: #3 PATCH /services/data/v66.0/sobjects/Account/001D000000IqhSLIAZ:"
+        " status: recorded 204, fake 200"
+    ) in done.out.splitlines()
+    assert done.out.splitlines()[-1].endswith("1 difference(s)")
+
+
+def test_a_changed_error_code_is_reported(monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa) -> None:
+    def malformed(response: FakeResponse) -> FakeResponse:
+        if response.status != 400:
+            return response
+        return FakeResponse(400, [{"message": "x", "errorCode": "JSON_PARSER_ERROR"}])
+
+    change_handler(monkeypatch, "sobject.create", malformed)
+    done = talkqa("fidelity", str(RECORDS))
+    lines = done.out.splitlines()
+    assert (
+        f"{RECORDS}: #2 POST /services/data/v66.0/sobjects/Account/: error code:"
+        " recorded INVALID_FIELD, fake JSON_PARSER_ERROR" in lines
+    )
+    assert any("#4 POST" in line and "REQUIRED_FIELD_MISSING" in line for line in lines)
+
+
+def test_paging_fields_are_compared(monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa) -> None:
+    def one_page(response: FakeResponse) -> FakeResponse:
+        body = without("nextRecordsUrl")(response).body
+        return FakeResponse(200, {**body, "done": True, "totalSize": "3214"})
+
+    change_handler(monkeypatch, "query", one_page)
+    done = talkqa("fidelity", str(QUERY_MORE))
+    first = f"{QUERY_MORE}: #1 GET /services/data/v66.0/query/: "
+    assert done.code == 1
+    for what in (
+        "paging done: recorded false, fake true",
+        "paging nextRecordsUrl: recorded present, fake absent",
+        "paging totalSize: recorded number, fake string",
+    ):
+        assert first + what in done.out.splitlines()
