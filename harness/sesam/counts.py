@@ -1,0 +1,86 @@
+"""A cycle's pump outcomes -> RunReport: what the share pipes wrote, and what failed.
+
+    report = run_report(started, finished, outcomes, flow_names)
+
+A share pipe's sink dataset keeps what it wrote to its system (D:hub/documentation/connectors/
+connector-contract.html): a new version whose `_previous` is null and that carries
+`$generated_id` (the key the insert answered with) is an insert, a `_deleted` version a delete
+seen, any other new version an update of that system. write-error entities in a run's execution
+log (D:hub/documentation/operations/pump-execution.html) are dead letters: `dead` ones are
+given up on, the others are retried on the next run (deferred). A failed pump is one dead
+letter carrying its last message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from harness.engine.report import DeadLetterEntry, RunReport, Tally
+from harness.sesam.naming import Role
+from harness.sesam.plan import update_count
+from harness.sesam.runner import PumpOutcome
+
+PUMP_FAILED = "pump-failed"
+WRITE_ERROR = "write-error"
+
+
+def run_report(
+    started: datetime,
+    finished: datetime,
+    outcomes: Sequence[PumpOutcome],
+    flow_names: Sequence[str],
+) -> RunReport:
+    tally = Tally()
+    writes: dict[str, int] = {}
+    letters: list[DeadLetterEntry] = []
+    for outcome in outcomes:
+        letters.extend(_letters(outcome, tally))
+        if outcome.success and outcome.pipe.role is Role.SHARE:
+            _count_written(outcome, tally, writes)
+    return RunReport(
+        started_at=started,
+        finished_at=finished,
+        flows=tally.freeze(list(flow_names)),
+        api_calls={system: {"read": 0, "write": n} for system, n in writes.items()},
+        dead_letters=tuple(letters),
+    )
+
+
+def _count_written(outcome: PumpOutcome, tally: Tally, writes: dict[str, int]) -> None:
+    side, flow = outcome.pipe.side, outcome.pipe.flow.name
+    if side is None:
+        return
+    for version in outcome.written:
+        tally.add(flow, _kind(version, update_count(side)))
+    writes[side.system] = writes.get(side.system, 0) + len(outcome.written)
+
+
+def _kind(version: dict[str, Any], update: str) -> str:
+    if version.get("_deleted"):
+        return "deleted_seen"
+    if version.get("_previous") is None and version.get("$generated_id") is not None:
+        return "inserted"
+    return update
+
+
+def _letters(outcome: PumpOutcome, tally: Tally) -> Iterable[DeadLetterEntry]:
+    pipe = outcome.pipe
+    if not outcome.success:
+        tally.add(pipe.flow.name, "dead_lettered")
+        yield DeadLetterEntry(
+            pipe.node_id, pipe.flow.name, pipe.direction, PUMP_FAILED, outcome.message, 1, True
+        )
+    for error in outcome.write_errors:
+        dead = bool(error.get("dead"))
+        tally.add(pipe.flow.name, "dead_lettered" if dead else "deferred")
+        yield DeadLetterEntry(
+            ref=str(error.get("entity", {}).get("_id") or error.get("_id")),
+            flow=pipe.flow.name,
+            direction=pipe.direction,
+            code=WRITE_ERROR,
+            message=str(error.get("original_exception") or error.get("exception") or ""),
+            attempts=int(error.get("retry_attempts") or 0) + 1,
+            retriable=not dead,
+        )
