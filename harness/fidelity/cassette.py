@@ -33,7 +33,7 @@ class RecordedRequest:
     body: bytes = b""
 
     def header(self, name: str) -> str:
-        return _header(self.headers, name)
+        return header(self.headers, name)
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ class RecordedResponse:
     body: bytes = b""
 
     def header(self, name: str) -> str:
-        return _header(self.headers, name)
+        return header(self.headers, name)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def header(headers: Mapping[str, str], name: str) -> str:
     """A header's value whatever its case, "" when there is none."""
     wanted = name.lower()
     return next((v for k, v in headers.items() if k.lower() == wanted), "")

@@ -6,12 +6,15 @@
 
 Compared: the status; the error codes (Salesforce errorCode, statusCode in per-record results,
 OAuth error, a problem document's type, a SOAP fault's exceptionCode), in order; the kind of
-body (empty, JSON, XML, text); for JSON the key set of every object and the type of every
-value, recursively, a list by its first element; the paging fields of a query result (done,
-whether nextRecordsUrl is there, the type of totalSize). Not compared, because they depend on
-the org's data: values (ids, names, counts, timestamps, messages), list lengths, a null
-against a value of any type, an empty list against a full one, and integer against decimal.
-When the statuses differ only the status and the error codes are compared.
+body (empty, CSV by its text/csv content type, JSON, XML, text); for JSON the key set of every
+object and the type of every value, recursively, a list by its first element; the paging
+fields of a query result (done, whether nextRecordsUrl is there, the type of totalSize); for
+CSV (Bulk API 2.0 results) the column names of the header row, and Bulk API 2.0's paging
+headers Sforce-Locator and Sforce-NumberOfRecords by their form (bulk_rules.py). Not compared,
+because they depend on the org's data: values (ids, names, counts, timestamps, messages, CSV
+rows, locators), list lengths, a null against a value of any type, an empty list against a
+full one, and integer against decimal. When the statuses differ only the status and the error
+codes are compared.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from harness.fidelity.bulk_rules import LOCATOR_HEADER, csv_columns, header_row, paging_headers
+from harness.fidelity.cassette import header
 
 _FAULT_CODE = re.compile(r"<(?:\w+:)?(?:exceptionCode|faultcode)>([^<]+)<")
 _CODE_KEYS = ("errorCode", "statusCode")
@@ -32,16 +38,28 @@ class Answer:
     status: int
     body: bytes = b""
     content_type: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, status: int, body: bytes = b"", content_type: str = "") -> Answer:
-        return cls(status, body, content_type)
+    def of(
+        cls,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        return cls(status, body, content_type, dict(headers or {}))
+
+    def header(self, name: str) -> str:
+        return header(self.headers, name)
 
     @property
     def kind(self) -> str:
         text = self.body.strip()
         if not text:
             return "empty"
+        if self.content_type.split(";")[0].strip().lower() == "text/csv":
+            return "CSV"  # before JSON: a one-column header row ("Id") is also a JSON string
         if self.data is not None:
             return "JSON"
         return "XML" if text.startswith(b"<") else "text"
@@ -71,7 +89,15 @@ def compare(recorded: Answer, fake: Answer) -> list[str]:
         found.append(f"body: recorded {recorded.kind}, fake {fake.kind}")
     elif recorded.kind == "JSON":
         found += paging(recorded.data, fake.data) + list(shape(recorded.data, fake.data, "$"))
-    return found
+    elif recorded.kind == "CSV":
+        found += columns(recorded, fake)
+    return found + paging_headers(recorded.headers, fake.headers)
+
+
+def columns(recorded: Answer, fake: Answer) -> list[str]:
+    """A query job's results carry Sforce-Locator; their column order is part of the contract."""
+    ordered = bool(recorded.header(LOCATOR_HEADER))
+    return csv_columns(header_row(recorded.text), header_row(fake.text), ordered=ordered)
 
 
 def _codes(codes: list[str]) -> str:
@@ -82,6 +108,8 @@ def _codes(codes: list[str]) -> str:
 
 
 def error_codes(answer: Answer) -> list[str]:
+    if answer.kind == "CSV":
+        return []  # results, never an error: Bulk API 2.0 errors are JSON lists
     if answer.kind == "XML":
         return _FAULT_CODE.findall(answer.text)[-1:]  # exceptionCode follows faultcode
     data = answer.data

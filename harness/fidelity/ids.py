@@ -5,11 +5,12 @@
 
 The rule: the recorded and the replayed answer are walked side by side; wherever both hold an
 identifying value at the same place (a key named id/Id or ending in Id, an element of `ids`,
-a `nextRecordsUrl`) and the two differ, the recorded value maps to the replayed one. The first
-mapping of a value wins, so ids map in the order the answers created them. Later requests are
-rewritten before they are sent: string ids (Salesforce's, in 18- and 15-character form) and
-query locators wherever they occur in the URL or body, number ids (Crmoffice's) in whole URL
-path segments and in JSON values under id-named keys.
+a `nextRecordsUrl`; a Bulk API 2.0 Sforce-Locator header, learn_locator) and the two differ,
+the recorded value maps to the replayed one. The first mapping of a value wins, so ids map in
+the order the answers created them. Later requests are rewritten before they are sent: string
+ids (Salesforce's, in 18- and 15-character form) and query locators wherever they occur in the
+URL or body, number ids (Crmoffice's) in whole URL path segments and in JSON values under
+id-named keys.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from harness.fidelity.bulk_rules import is_locator
 
 _SF_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 _LOCATOR_KEYS = frozenset({"nextRecordsUrl"})
@@ -33,6 +36,11 @@ class IdMap:
                 self._add_text(old, new)
             elif isinstance(old, int) and isinstance(new, int):
                 self.numbers.setdefault(old, new)
+
+    def learn_locator(self, recorded: str, replayed: str) -> None:
+        """Bulk API 2.0's Sforce-Locator headers: the next set of query results, both sides."""
+        if is_locator(recorded) and is_locator(replayed) and recorded != replayed:
+            self.texts.setdefault(recorded, replayed)
 
     def _add_text(self, old: str, new: str) -> None:
         self.texts.setdefault(old, new)

@@ -4,9 +4,10 @@
         print(difference.line())   # "x.yaml: #2 POST /services/data/v66.0/sobjects/Account/: ..."
 
 Each cassette gets its own FakeWorld, clocked and seeded from its metadata (seed.py). The
-requests go in the recorded order to the fake's hosts (hosts.py), with ids learned from earlier
-answers put in (ids.py) and live credentials for the filtered ones (logins.py); each answer is
-compared with the recorded one (compare.py). Interactions are numbered from 1.
+requests go in the recorded order to the fake's hosts (hosts.py), with ids and Bulk API 2.0
+result locators learned from earlier answers put in (ids.py) and live credentials for the
+filtered ones (logins.py); each answer is compared with the recorded one (compare.py).
+Interactions are numbered from 1.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import requests
 from harness.clock import FakeClock
 from harness.fakes.http import FakeBugError
 from harness.fakes.world import FakeWorld
+from harness.fidelity.bulk_rules import LOCATOR_HEADER
 from harness.fidelity.cassette import Cassette, Interaction, RecordedRequest, RecordedResponse
 from harness.fidelity.compare import Answer, compare
 from harness.fidelity.hosts import Place, fake_place
@@ -79,6 +81,7 @@ class _Replayer:
             self.sessions.learn(place, answer.status, answer.body)
         expected = _answer(recorded)
         self.ids.learn(expected.data, answer.data)
+        self.ids.learn_locator(expected.header(LOCATOR_HEADER), answer.header(LOCATOR_HEADER))
         return compare(expected, answer)
 
     def _send(self, place: Place, request: RecordedRequest, recorded_status: int) -> Answer:
@@ -96,7 +99,10 @@ class _Replayer:
             timeout=TIMEOUT,
         )
         return Answer.of(
-            response.status_code, response.content, response.headers.get("Content-Type", "")
+            response.status_code,
+            response.content,
+            response.headers.get("Content-Type", ""),
+            dict(response.headers),
         )
 
     def _follow_clock(self, recorded: RecordedResponse) -> None:
@@ -108,4 +114,6 @@ class _Replayer:
 
 
 def _answer(response: RecordedResponse) -> Answer:
-    return Answer.of(response.status, response.body, response.header("Content-Type"))
+    return Answer.of(
+        response.status, response.body, response.header("Content-Type"), response.headers
+    )

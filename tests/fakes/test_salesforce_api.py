@@ -219,3 +219,93 @@ def test_parent_fields_come_nested_under_the_relationship(
     assert customer["Party"]["FirstName"] == "Åse"
     with pytest.raises(SalesforceMalformedRequest, match="Didn't understand relationship 'Acount'"):
         sf_client.query("SELECT Acount.Name FROM Contact")
+
+
+# The limits of the v66.0 example response of "List Org Limits" (REST API Developer Guide,
+# https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_limits.htm).
+DOCUMENTED_LIMITS = [
+    "ActiveScratchOrgs",
+    "AnalyticsExternalDataSizeMB",
+    "ConcurrentAsyncGetReportInstances",
+    "ConcurrentEinsteinDataInsightsStoryCreation",
+    "ConcurrentEinsteinDiscoveryStoryCreation",
+    "ConcurrentSyncReportRuns",
+    "DailyAnalyticsDataflowJobExecutions",
+    "DailyAnalyticsUploadedFilesSizeMB",
+    "DailyFunctionsApiCallLimit",
+    "DailyApiRequests",
+    "DailyAsyncApexExecutions",
+    "DailyAsyncApexTests",
+    "DailyBulkApiBatches",
+    "DailyBulkV2QueryFileStorageMB",
+    "DailyBulkV2QueryJobs",
+    "DailyDeliveredPlatformEvents",
+    "DailyDurableGenericStreamingApiEvents",
+    "DailyDurableStreamingApiEvents",
+    "DailyEinsteinDataInsightsStoryCreation",
+    "DailyEinsteinDiscoveryPredictAPICalls",
+    "DailyEinsteinDiscoveryPredictionsByCDC",
+    "DailyEinsteinDiscoveryStoryCreation",
+    "DailyGenericStreamingApiEvents",
+    "DailyScratchOrgs",
+    "DailyStandardVolumePlatformEvents",
+    "DailyStreamingApiEvents",
+    "DailyWorkflowEmails",
+    "DataStorageMB",
+    "DurableStreamingApiConcurrentClients",
+    "FileStorageMB",
+    "HourlyAsyncReportRuns",
+    "HourlyDashboardRefreshes",
+    "HourlyDashboardResults",
+    "HourlyDashboardStatuses",
+    "HourlyLongTermIdMapping",
+    "HourlyManagedContentPublicRequests",
+    "HourlyODataCallout",
+    "HourlyPublishedPlatformEvents",
+    "HourlyPublishedStandardVolumePlatformEvents",
+    "HourlyShortTermIdMapping",
+    "HourlySyncReportRuns",
+    "HourlyTimeBasedWorkflow",
+    "MassEmail",
+    "MonthlyEinsteinDiscoveryStoryCreation",
+    "Package2VersionCreates",
+    "Package2VersionCreatesWithoutValidation",
+    "PermissionSets",
+    "PlatformEventTriggersWithParallelProcessing",
+    "PrivateConnectOutboundCalloutHourlyLimitMB",
+    "SingleEmail",
+    "StreamingApiConcurrentClients",
+]
+
+
+def test_limits_lists_the_documented_limits(sf_client: Salesforce) -> None:
+    """List Org Limits, dome_limits.htm (v66.0): "Max is the limit for the org. Remaining is
+    the number of calls or events left for the org"; the example lists 51 limits, and
+    PermissionSets holds CreateCustom with its own Max and Remaining."""
+    limits = sf_client.limits()
+    assert sorted(limits) == sorted(DOCUMENTED_LIMITS) and len(DOCUMENTED_LIMITS) == 51
+    for name, pair in limits.items():
+        assert {"Max", "Remaining"} <= set(pair), name
+        assert all(isinstance(pair[k], int) for k in ("Max", "Remaining")), name
+        assert 0 <= pair["Remaining"] <= pair["Max"], name
+    assert set(limits["PermissionSets"]["CreateCustom"]) == {"Max", "Remaining"}
+    before = limits["DailyApiRequests"]["Remaining"]
+    assert sf_client.limits()["DailyApiRequests"]["Remaining"] == before - 1  # a call is a call
+
+
+def test_describe_urls_hold_the_documented_keys(sf_client: Salesforce) -> None:
+    """Step 3: Walk Through the Sample Code (REST API Developer Guide, quickstart_code.htm)
+    shows Account's describe urls: uiEditTemplate https://MyDomainName.my.salesforce.com/{ID}/e,
+    sobject, uiDetailTemplate .../{ID}, describe, rowTemplate, uiNewRecord .../001/e; Get Field
+    and Other Metadata for an Object (dome_sobject_describe.htm) shows the same first three."""
+    urls = sf_client.Account.describe()["urls"]
+    host = f"https://{sf_client.sf_instance}"
+    assert urls == {
+        "uiEditTemplate": f"{host}/{{ID}}/e",
+        "sobject": "/services/data/v59.0/sobjects/Account",
+        "uiDetailTemplate": f"{host}/{{ID}}",
+        "describe": "/services/data/v59.0/sobjects/Account/describe",
+        "rowTemplate": "/services/data/v59.0/sobjects/Account/{ID}",
+        "uiNewRecord": f"{host}/001/e",
+    }
+    assert sf_client.Contact.describe()["urls"]["uiNewRecord"] == f"{host}/003/e"

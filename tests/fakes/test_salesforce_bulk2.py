@@ -542,3 +542,67 @@ def test_simple_salesforce_query_reads_back_what_rest_wrote(
     assert emails == ["p0@example.com", "p1@example.com", "p2@example.com"]
     assert _remaining(sf_client, "DailyBulkV2QueryJobs") == jobs_left - 1
     assert sf_fake.calls.count(route="bulk2.query.create") == 1
+
+
+# --- the job bodies, key by key -------------------------------------------------------------
+
+CORE = [
+    "id",
+    "operation",
+    "object",
+    "createdById",
+    "createdDate",
+    "systemModstamp",
+    "state",
+    "concurrencyMode",
+    "contentType",
+    "apiVersion",
+]
+
+
+def test_ingest_job_bodies_hold_the_walkthroughs_keys(bulk: Bulk) -> None:
+    """Step 3: Bulk Insert (v66.0),
+    https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough_upload_data.htm:
+    the created job ends with contentUrl, lineEnding, columnDelimiter and has no jobType; the
+    answer to UploadComplete ends at apiVersion; the finished job's info adds jobType V2Ingest,
+    numberRecordsProcessed, numberRecordsFailed, retries and the three processing times."""
+    job = bulk.create("ingest", {"object": "Account", "operation": "insert", "lineEnding": "LF"})
+    assert list(job) == [*CORE, "contentUrl", "lineEnding", "columnDelimiter"]
+    bulk.upload(job["id"], "Name\nLorem Ipsum\n")
+    closed = bulk.set_state("ingest", job["id"], "UploadComplete").json()
+    assert list(closed) == CORE
+    assert list(bulk.wait("ingest", job["id"])) == [
+        *CORE,
+        "jobType",
+        "lineEnding",
+        "columnDelimiter",
+        "numberRecordsProcessed",
+        "numberRecordsFailed",
+        "retries",
+        "totalProcessingTime",
+        "apiActiveProcessingTime",
+        "apexProcessingTime",
+    ]
+
+
+def test_query_job_bodies_hold_the_walkthroughs_keys(bulk: Bulk) -> None:
+    """Step 6: Query Jobs (v66.0),
+    https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_walkthrough.htm,
+    and Get Information About a Query Job, query_get_one_job.htm: a created query job has
+    lineEnding and columnDelimiter and no jobType; its info adds jobType V2Query,
+    numberRecordsProcessed, retries, totalProcessingTime and isPkChunkingSupported (true for
+    Account: PK Chunking Header lists Account, Contact, Lead, Opportunity, ...)."""
+    job = bulk.create("query", {"operation": "query", "query": "SELECT Id, Name FROM Account"})
+    assert list(job) == [*CORE, "lineEnding", "columnDelimiter"]
+    info = bulk.wait("query", job["id"])
+    assert list(info) == [
+        *CORE,
+        "jobType",
+        "lineEnding",
+        "columnDelimiter",
+        "numberRecordsProcessed",
+        "retries",
+        "totalProcessingTime",
+        "isPkChunkingSupported",
+    ]
+    assert (info["jobType"], info["isPkChunkingSupported"]) == ("V2Query", True)

@@ -109,3 +109,34 @@ def test_record_without_type_or_with_id(sf_client: Salesforce) -> None:
     records = [{"LastName": "A"}, {"attributes": {"type": "Contact"}, "id": "003RO0000000001AAA"}]
     results = _post(sf_client, records, all_or_none=False)
     assert [r["errors"][0]["statusCode"] for r in results] == ["INVALID_TYPE", "INVALID_FIELD"]
+
+
+def test_an_id_of_the_wrong_type_is_malformed_as_the_update_page_shows(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """Update Records Using sObject Collections (REST API Developer Guide),
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm:
+    "Example Response Body (Some Items Failed and allOrNone is false)": a Contact sent with id
+    001xx000003DGb2999 fails with statusCode MALFORMED_ID, message "Contact ID: id value of
+    incorrect type: 001xx000003DGb2999" and fields ["Id"]; the Account beside it is updated."""
+    account = sf_fake.insert("Account", {"Name": "example.com"})
+    contact_as_account = sf_fake.insert("Account", {"Name": "not a contact"})
+    records = [
+        {"attributes": {"type": "Account"}, "id": account, "NumberOfEmployees": 27000},
+        {"attributes": {"type": "Contact"}, "id": "001xx000003DGb2999", "Title": "Lead Engineer"},
+        {"attributes": {"type": "Contact"}, "id": contact_as_account, "Title": "Lead Engineer"},
+    ]
+    body = {"allOrNone": False, "records": records}
+    results = sf_client.restful("composite/sobjects", method="PATCH", json=body)
+    assert results[0] == {"id": account, "success": True, "errors": []}
+    for result, sent in zip(results[1:], ("001xx000003DGb2999", contact_as_account), strict=True):
+        assert result == {
+            "success": False,
+            "errors": [
+                {
+                    "statusCode": "MALFORMED_ID",
+                    "message": f"Contact ID: id value of incorrect type: {sent}",
+                    "fields": ["Id"],
+                }
+            ],
+        }

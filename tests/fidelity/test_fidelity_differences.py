@@ -1,7 +1,10 @@
-"""A fake answer changed on purpose is reported: status, keys, error code and paging fields."""
+"""A fake answer changed on purpose is reported: status, keys, error code, paging fields, and
+Bulk API 2.0's CSV columns and paging headers."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 import pytest
@@ -97,3 +100,67 @@ def test_paging_fields_are_compared(monkeypatch: pytest.MonkeyPatch, talkqa: Tal
         "paging totalSize: recorded number, fake string",
     ):
         assert first + what in done.out.splitlines()
+
+
+# --- Bulk API 2.0 ---------------------------------------------------------------------------
+
+INGEST = FIXTURE_CASSETTES / "salesforce-bulk2" / "ingest.yaml"
+BULK_QUERY = FIXTURE_CASSETTES / "salesforce-bulk2" / "query.yaml"
+
+
+def columns_picked(pick: Callable[[list[str]], list[int]]) -> Change:
+    """A CSV answer with the columns pick chooses from its header row, in pick's order."""
+
+    def rewrite(response: FakeResponse) -> FakeResponse:
+        rows = list(csv.reader(io.StringIO(response.body)))
+        keep = pick(rows[0])
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+            [[row[i] for i in keep] for row in rows]
+        )
+        return FakeResponse(response.status, out.getvalue(), response.headers)
+
+    return rewrite
+
+
+def without_column(name: str) -> Change:
+    return columns_picked(lambda header: [i for i, column in enumerate(header) if column != name])
+
+
+def test_a_results_column_the_fake_drops_is_reported(
+    monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa
+) -> None:
+    change_handler(monkeypatch, "bulk2.ingest.successfulResults", without_column("sf__Created"))
+    done = talkqa("fidelity", str(INGEST))
+    assert done.code == 1
+    assert done.out.splitlines() == [
+        f"{INGEST}: #5 GET /services/data/v66.0/jobs/ingest/7505fEXAMPLE4C2AAM/successfulResults/:"
+        " CSV columns: fake lacks sf__Created",
+        "fidelity: 1 cassette(s), 8 interaction(s), 1 difference(s)",
+    ]
+
+
+def test_bulk_paging_headers_are_compared(monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa) -> None:
+    def one_set(response: FakeResponse) -> FakeResponse:
+        headers = {k: v for k, v in response.headers.items() if k != "Sforce-NumberOfRecords"}
+        return FakeResponse(response.status, response.body, {**headers, "Sforce-Locator": "null"})
+
+    change_handler(monkeypatch, "bulk2.query.results", one_set)
+    done = talkqa("fidelity", str(BULK_QUERY))
+    first = f"{BULK_QUERY}: #3 GET /services/data/v66.0/jobs/query/7986gEXAMPLE4X2OPT/results: "
+    assert done.code == 1
+    assert first + "paging Sforce-Locator: recorded a locator, fake null" in done.out.splitlines()
+    assert first + "paging Sforce-NumberOfRecords: recorded a count, fake absent" in (
+        done.out.splitlines()
+    )
+
+
+def test_a_query_results_column_order_is_reported(
+    monkeypatch: pytest.MonkeyPatch, talkqa: Talkqa
+) -> None:
+    reversed_columns = columns_picked(lambda header: list(range(len(header)))[::-1])
+    change_handler(monkeypatch, "bulk2.query.results", reversed_columns)
+    done = talkqa("fidelity", str(BULK_QUERY))
+    lines = [line for line in done.out.splitlines() if "column order" in line]
+    assert len(lines) == 3, done.out
+    assert lines[0].endswith("CSV column order: recorded Id, Name; fake Name, Id")

@@ -1,7 +1,9 @@
-"""The cassettes written from Salesforce's REST API docs replay on the fakes without a difference.
+"""The cassettes written from Salesforce's docs replay on the fakes without a difference.
 
-Each fixture names its source pages (developer.salesforce.com) in vcrpy's cassette metadata
-and in YAML comments; they are real vcrpy cassettes, which vcrpy itself plays back.
+One folder per guide: salesforce-rest (REST API Developer Guide), salesforce-bulk2 (Bulk API 2.0
+and Bulk API Developer Guide). Each fixture names its source pages (developer.salesforce.com)
+in vcrpy's cassette metadata and in YAML comments; they are real vcrpy cassettes, which vcrpy
+itself plays back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from harness.fidelity.secrets import check_no_secrets
 from tests.fidelity.conftest import FIXTURE_CASSETTES, Talkqa
 
 FIXTURES = cassette_paths(FIXTURE_CASSETTES)
+GUIDES = {
+    "salesforce-rest": "# Salesforce REST API Developer Guide",
+    "salesforce-bulk2": "# Salesforce Bulk API 2.0 and Bulk API Developer Guide",
+}
 
 
 def test_talkqa_fidelity_reports_no_difference_on_the_docs_cassettes(talkqa: Talkqa) -> None:
@@ -25,10 +31,12 @@ def test_talkqa_fidelity_reports_no_difference_on_the_docs_cassettes(talkqa: Tal
     assert done.out.splitlines()[-1].endswith("no differences")
 
 
-def test_a_small_set_of_docs_examples() -> None:
-    interactions = sum(len(read_cassette(path).interactions) for path in FIXTURES)
-    assert 8 <= interactions <= 15
-    assert len(FIXTURES) >= 3
+@pytest.mark.parametrize("guide", GUIDES)
+def test_a_small_set_of_docs_examples(guide: str) -> None:
+    paths = cassette_paths(FIXTURE_CASSETTES / guide)
+    interactions = sum(len(read_cassette(path).interactions) for path in paths)
+    assert 8 <= interactions <= 16
+    assert len(paths) >= 3
 
 
 def test_the_docs_cassettes_hold_no_credential() -> None:
@@ -40,7 +48,7 @@ def test_each_cassette_names_its_source_pages(path: Path) -> None:
     sources = read_cassette(path).metadata["source"]
     assert sources
     assert all(s.startswith("https://developer.salesforce.com/docs/") for s in sources)
-    assert path.read_text("utf-8").startswith("# Salesforce REST API Developer Guide")
+    assert path.read_text("utf-8").startswith(GUIDES[path.parent.name])
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)

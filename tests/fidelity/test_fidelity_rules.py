@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from harness.fidelity.bulk_rules import header_row, paging_headers
 from harness.fidelity.compare import Answer, compare
 from harness.fidelity.ids import IdMap
 
@@ -93,3 +94,92 @@ def test_the_first_mapping_of_an_id_wins() -> None:
     ids.learn({"id": "001D000000IqhSLIAZ"}, {"id": "001RO0000000001YAA"})
     ids.learn({"id": "001D000000IqhSLIAZ"}, {"id": "001RO0000000009YAA"})
     assert ids.url("/a/001D000000IqhSLIAZ") == "/a/001RO0000000001YAA"
+
+
+# --- Bulk API 2.0: CSV bodies and paging headers -------------------------------------------
+
+
+def _csv(text: str, headers: dict[str, str] | None = None) -> Answer:
+    return Answer.of(200, text.encode(), "text/csv; charset=UTF-8", headers)
+
+
+INGEST_RESULT = '"sf__Id","sf__Created",Name,ShippingCity\n"001A","true","Acme","Oslo"\n'
+
+
+def test_csv_rows_are_data_and_ingest_columns_compare_as_a_set() -> None:
+    reordered = '"sf__Created","sf__Id","ShippingCity","Name"\n"false","001B","Bergen","Other"\n'
+    assert compare(_csv(INGEST_RESULT), _csv(reordered)) == []
+    assert (
+        compare(_csv(INGEST_RESULT), _csv('"sf__Id","sf__Created","Name","ShippingCity"\n')) == []
+    )
+
+
+def test_a_missing_or_added_column_is_reported() -> None:
+    fake = '"sf__Id","Name","ShippingCity","sf__Error"\n"001A","Acme","Oslo",""\n'
+    assert compare(_csv(INGEST_RESULT), _csv(fake)) == [
+        "CSV columns: fake lacks sf__Created; fake adds sf__Error"
+    ]
+
+
+def test_a_query_results_column_order_is_compared() -> None:
+    """Get Results for a Query Job: from API 50.0 the columns come in the order asked for."""
+    last = {"Sforce-Locator": "null"}
+    recorded = _csv('"Id","Name"\n"001A","Acme"\n', last)
+    assert compare(recorded, _csv('"Name","Id"\n"Acme","001A"\n', last)) == [
+        "CSV column order: recorded Id, Name; fake Name, Id"
+    ]
+
+
+def test_the_delimiter_is_the_one_that_splits_the_header() -> None:
+    assert header_row("Id|Name|Title\n1|a|b\n") == ["Id", "Name", "Title"]
+    assert header_row('"Id"\tLastName\n') == ["Id", "LastName"]
+    assert header_row('"Id"\n"003A"\n') == ["Id"]  # one column: CSV, not a JSON string
+    assert _csv('"Id"\n').kind == "CSV"
+    assert header_row("") == []
+
+
+@pytest.mark.parametrize(
+    ("recorded", "fake", "said"),
+    [
+        (
+            {"Sforce-Locator": "MTAwMDA"},
+            {"Sforce-Locator": "null"},
+            "recorded a locator, fake null",
+        ),
+        ({"Sforce-Locator": "null"}, {"Sforce-Locator": "NQ"}, "recorded null, fake a locator"),
+        ({"Sforce-Locator": "null"}, {}, "recorded null, fake absent"),
+        (
+            {"Sforce-Locator": "MTAwMDA"},
+            {"Sforce-Locator": "a b"},
+            "recorded a locator, fake not a locator",
+        ),
+    ],
+)
+def test_sforce_locator_compares_by_its_form(
+    recorded: dict[str, str], fake: dict[str, str], said: str
+) -> None:
+    found = compare(_csv('"Id"\n', recorded), _csv('"Id"\n', fake))
+    assert found == [f"paging Sforce-Locator: {said}"]
+
+
+def test_sforce_number_of_records_compares_as_a_count_not_a_value() -> None:
+    recorded = {"Sforce-Locator": "null", "Sforce-NumberOfRecords": "50000"}
+    same_form = {"Sforce-Locator": "null", "Sforce-NumberOfRecords": "3"}
+    assert paging_headers(recorded, same_form) == []
+    assert paging_headers(recorded, {"Sforce-Locator": "null"}) == [
+        "paging Sforce-NumberOfRecords: recorded a count, fake absent"
+    ]
+    other_case = {"sforce-locator": "null", "sforce-numberofrecords": "many"}
+    assert paging_headers(recorded, other_case) == [
+        "paging Sforce-NumberOfRecords: recorded a count, fake not a count"
+    ]
+
+
+def test_locators_map_like_ids_and_null_never_does() -> None:
+    ids = IdMap()
+    ids.learn_locator("MTAwMDA", "NQ")
+    ids.learn_locator("null", "null")
+    ids.learn_locator("MjAwMDAw", "null")  # the fake's last set came early: nothing to map
+    url = "https://x/jobs/query/750A/results?locator=MTAwMDA&maxRecords=5"
+    assert ids.url(url) == "https://x/jobs/query/750A/results?locator=NQ&maxRecords=5"
+    assert ids.texts == {"MTAwMDA": "NQ"}

@@ -27,7 +27,7 @@ from harness.fakes.http import FakeRequest, FakeResponse
 from harness.fakes.salesforce import bulk_run
 from harness.fakes.salesforce.bulk_body import BulkBody, available_since, csv_options, required
 from harness.fakes.salesforce.bulk_csv import csv_response
-from harness.fakes.salesforce.bulk_info import summary
+from harness.fakes.salesforce.bulk_info import changed, created
 from harness.fakes.salesforce.bulk_jobs import (
     ABORTED,
     FAILED,
@@ -64,7 +64,7 @@ def create(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     job = Job(org.bulk.new_id(), "ingest", operation, meta.name, version, org.settings.user_id, now)
     job.delimiter, job.line_ending, job.external_id = delimiter, line_ending, external_id
     org.bulk.add(job)
-    return FakeResponse(200, summary(job))
+    return FakeResponse(200, created(job))
 
 
 def _target(org: Org, name: str) -> SObjectMeta:
@@ -113,7 +113,7 @@ def change_state(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
         bulk_run.abort(org, job)
     else:
         raise invalid_job_state(f"Changing a job to {wanted} not allowed")
-    return FakeResponse(200, summary(job))
+    return FakeResponse(200, changed(job))
 
 
 # --- results --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from harness.fakes.salesforce import bulk_run
 from harness.fakes.salesforce.bulk_body import BulkBody, available_since, csv_options, required
 from harness.fakes.salesforce.bulk_csv import csv_response
 from harness.fakes.salesforce.bulk_extract import check_query
-from harness.fakes.salesforce.bulk_info import summary
+from harness.fakes.salesforce.bulk_info import changed, created
 from harness.fakes.salesforce.bulk_jobs import ABORTED, JOB_COMPLETE, STATES, Job, Table
 from harness.fakes.salesforce.bulk_shared import SINCE
 from harness.fakes.salesforce.errors import ApiError, invalid_job_state
@@ -52,7 +52,7 @@ def create(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     job.delimiter, job.line_ending, job.query = delimiter, line_ending, text
     job.close(now)  # "The response ... shows the job's state as UploadComplete"
     org.bulk.add(job)
-    return FakeResponse(200, summary(job))
+    return FakeResponse(200, created(job))
 
 
 def abort(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
@@ -61,7 +61,7 @@ def abort(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     if wanted != ABORTED:
         raise invalid_job_state(f"Changing a query job to {wanted} not allowed")
     bulk_run.abort(org, job)
-    return FakeResponse(200, summary(job))
+    return FakeResponse(200, changed(job))
 
 
 def results(org: Org, request: FakeRequest, match: Match) -> FakeResponse:

@@ -156,15 +156,27 @@ def _typed_record(org: Org, item: Any) -> tuple[str, dict[str, Any]]:
 
 def existing_record(org: Org, raw_id: str, *, expected: str | None) -> Record:
     """The record an id in a batch names, or the error that record reports (Bulk API too)."""
-    if not ids.is_id(raw_id):
-        raise ApiError(400, "MALFORMED_ID", f"malformed id {raw_id}", [])
+    if not ids.is_id(raw_id) or not _of_type(org, raw_id, expected):
+        raise malformed_id(raw_id, expected)
     record = org.store.find(ids.to18(raw_id))
     if record is None:
         raise ApiError(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [])
-    if expected is not None and record.sobject != expected:
-        raise ApiError(
-            400, "MALFORMED_ID", f"{expected} ID: id value of incorrect type: {raw_id}", []
-        )
     if record.is_deleted:
         raise ApiError(400, "ENTITY_IS_DELETED", "entity is deleted", [])
     return record
+
+
+def _of_type(org: Org, raw_id: str, expected: str | None) -> bool:
+    return expected is None or ids.key_prefix(raw_id) == org.sobject(expected).key_prefix
+
+
+def malformed_id(raw_id: str, expected: str | None) -> ApiError:
+    """An id that is no id of the record's type: "Update Records Using sObject Collections"
+    (REST API Developer Guide) answers a Contact with id 001xx000003DGb2999 with MALFORMED_ID,
+    "Contact ID: id value of incorrect type: 001xx000003DGb2999", fields ["Id"]. A delete names
+    no type: its ids are only checked for their form."""
+    if expected is None:
+        return ApiError(400, "MALFORMED_ID", f"malformed id {raw_id}", [])
+    return ApiError(
+        400, "MALFORMED_ID", f"{expected} ID: id value of incorrect type: {raw_id}", ["Id"]
+    )

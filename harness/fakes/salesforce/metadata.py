@@ -81,6 +81,23 @@ class SObjectMeta:
     def createable(self) -> bool:
         return bool(self.describe.get("createable"))
 
+    def described(self, instance_url: str) -> dict[str, Any]:
+        """GET .../sobjects/X/describe: the fixture's describe, its urls as Salesforce lists them.
+
+        "Step 3: Walk Through the Sample Code" (REST API Developer Guide, quickstart_code.htm)
+        shows Account's: uiEditTemplate, sobject, uiDetailTemplate, describe, rowTemplate and
+        uiNewRecord; the ui* ones are pages on the org's own host: {host}/{ID}/e, {host}/{ID}
+        and {host}/001/e, with the object's key prefix."""
+        rest = self.describe.get("urls") or {}
+        urls = {
+            "uiEditTemplate": f"{instance_url}/{{ID}}/e",
+            "sobject": rest.get("sobject", f"/services/data/v59.0/sobjects/{self.name}"),
+            "uiDetailTemplate": f"{instance_url}/{{ID}}",
+            **{k: v for k, v in rest.items() if k != "sobject"},
+            "uiNewRecord": f"{instance_url}/{self.key_prefix}/e",
+        }
+        return {**self.describe, "urls": urls}
+
     def summary(self) -> dict[str, Any]:
         """The entry GET .../sobjects/ lists for this object: describe without fields."""
         skip = {"fields", "childRelationships", "recordTypeInfos"}

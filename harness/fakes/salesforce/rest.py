@@ -42,7 +42,8 @@ def describe_global(org: Org, request: FakeRequest, match: Match) -> FakeRespons
 
 def describe_sobject(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     meta = org.sobject(match["sobject"])
-    return FakeResponse(200, _versioned(meta.describe, match["version"]))
+    described = meta.described(org.settings.instance_url)
+    return FakeResponse(200, _versioned(described, match["version"]))
 
 
 def sobject_basic(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
@@ -290,24 +291,83 @@ def _batch_size(request: FakeRequest) -> int:
 
 # --- limits ---------------------------------------------------------------------------------
 
+# Every limit of the example response of "List Org Limits" (REST API Developer Guide, v66.0,
+# https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_limits.htm),
+# with the Max shown there; the fake counts down the ones its own calls use (_used).
+DOCUMENTED_LIMITS: dict[str, int] = {
+    "ActiveScratchOrgs": 3,
+    "AnalyticsExternalDataSizeMB": 40960,
+    "ConcurrentAsyncGetReportInstances": 200,
+    "ConcurrentEinsteinDataInsightsStoryCreation": 5,
+    "ConcurrentEinsteinDiscoveryStoryCreation": 2,
+    "ConcurrentSyncReportRuns": 20,
+    "DailyAnalyticsDataflowJobExecutions": 60,
+    "DailyAnalyticsUploadedFilesSizeMB": 51200,
+    "DailyFunctionsApiCallLimit": 235000,
+    "DailyApiRequests": 5000,
+    "DailyAsyncApexExecutions": 250000,
+    "DailyAsyncApexTests": 500,
+    "DailyBulkApiBatches": 15000,
+    "DailyBulkV2QueryFileStorageMB": 976562,
+    "DailyBulkV2QueryJobs": 10000,
+    "DailyDeliveredPlatformEvents": 10000,
+    "DailyDurableGenericStreamingApiEvents": 10000,
+    "DailyDurableStreamingApiEvents": 10000,
+    "DailyEinsteinDataInsightsStoryCreation": 1000,
+    "DailyEinsteinDiscoveryPredictAPICalls": 50000,
+    "DailyEinsteinDiscoveryPredictionsByCDC": 5000000,
+    "DailyEinsteinDiscoveryStoryCreation": 100,
+    "DailyGenericStreamingApiEvents": 10000,
+    "DailyScratchOrgs": 6,
+    "DailyStandardVolumePlatformEvents": 10000,
+    "DailyStreamingApiEvents": 10000,
+    "DailyWorkflowEmails": 100000,
+    "DataStorageMB": 1024,
+    "DurableStreamingApiConcurrentClients": 20,
+    "FileStorageMB": 1024,
+    "HourlyAsyncReportRuns": 1200,
+    "HourlyDashboardRefreshes": 200,
+    "HourlyDashboardResults": 5000,
+    "HourlyDashboardStatuses": 999999999,
+    "HourlyLongTermIdMapping": 100000,
+    "HourlyManagedContentPublicRequests": 50000,
+    "HourlyODataCallout": 20000,
+    "HourlyPublishedPlatformEvents": 50000,
+    "HourlyPublishedStandardVolumePlatformEvents": 1000,
+    "HourlyShortTermIdMapping": 100000,
+    "HourlySyncReportRuns": 500,
+    "HourlyTimeBasedWorkflow": 1000,
+    "MassEmail": 5000,
+    "MonthlyEinsteinDiscoveryStoryCreation": 500,
+    "Package2VersionCreates": 6,
+    "Package2VersionCreatesWithoutValidation": 500,
+    "PermissionSets": 1500,
+    "PlatformEventTriggersWithParallelProcessing": 5,
+    "PrivateConnectOutboundCalloutHourlyLimitMB": 0,
+    "SingleEmail": 5000,
+    "StreamingApiConcurrentClients": 20,
+}
+# "PermissionSets": {"Max": 1500, "Remaining": 1499, "CreateCustom": {"Max": 1000, ...}}
+NESTED_LIMITS: dict[str, dict[str, int]] = {"PermissionSets": {"CreateCustom": 1000}}
+
 
 def limits(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
-    daily = org.settings.daily_api_limit
+    maxima = {**DOCUMENTED_LIMITS, "DailyApiRequests": org.settings.daily_api_limit}
+    used = _used(org)
+    return FakeResponse(200, {name: _limit(name, top, used) for name, top in maxima.items()})
 
-    def pair(maximum: int, remaining: int) -> dict[str, int]:
-        return {"Max": maximum, "Remaining": remaining}
 
-    return FakeResponse(
-        200,
-        {
-            "ConcurrentAsyncGetReportInstances": pair(200, 200),
-            "DailyApiRequests": pair(daily, max(0, daily - org.api_usage)),
-            "DailyAsyncApexExecutions": pair(250000, 250000),
-            "DailyBulkApiBatches": pair(15000, max(0, 15000 - org.bulk.batches_used)),
-            "DailyBulkV2QueryFileStorageMB": pair(976562, 976562),
-            "DailyBulkV2QueryJobs": pair(10000, max(0, 10000 - org.bulk.query_jobs_created)),
-            "DataStorageMB": pair(1024, 1024),
-            "FileStorageMB": pair(1024, 1024),
-            "SingleEmail": pair(5000, 5000),
-        },
-    )
+def _used(org: Org) -> dict[str, int]:
+    """What the fake's own calls used of an allocation; the other limits stay untouched."""
+    return {
+        "DailyApiRequests": org.api_usage,
+        "DailyBulkApiBatches": org.bulk.batches_used,
+        "DailyBulkV2QueryJobs": org.bulk.query_jobs_created,
+    }
+
+
+def _limit(name: str, maximum: int, used: dict[str, int]) -> dict[str, Any]:
+    pair: dict[str, Any] = {"Max": maximum, "Remaining": max(0, maximum - used.get(name, 0))}
+    for inner, inner_max in NESTED_LIMITS.get(name, {}).items():
+        pair[inner] = {"Max": inner_max, "Remaining": inner_max}
+    return pair
