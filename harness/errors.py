@@ -97,5 +97,10 @@ class ApiContractError(FatalError):
     """A system answered with something its contract does not allow (missing field, wrong type)."""
 
 
+class UnsupportedByEngineError(TalkQAError):
+    """The engine under test cannot do this at all (e.g. a restart through Sesam's API); the
+    message says why. A checklist item that needs it is skipped with that reason."""
+
+
 class NotFoundError(TalkQAError):
     """The record or resource does not exist (or was deleted)."""

@@ -21,10 +21,16 @@ from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.targets import MockTarget
 from harness.reliability.faultrun import FaultRun, Twin
 from harness.spec import DataflowSpec
+from steps.plugin import SESAM_ENGINE
 
 NO_FAKES = (
     "faults are scripted in the embedded fakes; a real sandbox cannot be told to answer 503"
     " on its next call, so the fault matrix runs on --target mock only"
+)
+THROUGH_A_NODE = (
+    "the fault matrix scripts faults into the sync engine's own calls to the two systems and"
+    " compares with a twin run on fresh fakes; through a Sesam node those calls are the node's,"
+    " so it runs on the in-process engines only (--sync-engine MODULE:FACTORY)"
 )
 
 
@@ -63,10 +69,16 @@ def _twin(
 
 @given(parsers.re(phrases.FAULT_WORKLOAD.regex))
 def fault_workload(
-    driver: ChecklistDriver, fault_scenario: FaultScenario, source: str, object: str
+    driver: ChecklistDriver,
+    fault_scenario: FaultScenario,
+    pytestconfig: pytest.Config,
+    source: str,
+    object: str,
 ) -> None:
     if not isinstance(driver.target, MockTarget):
         pytest.skip(NO_FAKES)
+    if pytestconfig.getoption("--sync-engine") == SESAM_ENGINE:
+        pytest.skip(THROUGH_A_NODE)
     fault_scenario.run = FaultRun.start(driver, driver.target.world)
 
 

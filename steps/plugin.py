@@ -31,6 +31,7 @@ from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory, load_mapping
 from harness.errors import FatalError, TalkQAError
+from harness.fakes.sesam.node_engine import fake_node_factory
 from harness.qa.documents import Document, Documents
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
@@ -44,9 +45,11 @@ from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import new_run_id
+from harness.sesam import load_sesam_settings, sesam_engine_factory
 from harness.spec import DataflowSpec
 
 DEFAULT_ENGINE = "harness.engine:create_engine"
+SESAM_ENGINE = "sesam"  # Sesam Talk on a node, through the Service API (harness/sesam)
 # Set only with --target sandbox: makes one guarded, self-cleaning SandboxTarget per scenario.
 SANDBOX_TARGETS = pytest.StashKey[Callable[[], SandboxTarget]]()
 # Masks this run's credentials in everything pytest writes: terminal, JUnit XML, skip
@@ -70,7 +73,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--sync-engine",
         default=DEFAULT_ENGINE,
         metavar="MODULE:FACTORY",
-        help=f"the engine under test (default {DEFAULT_ENGINE})",
+        help=f"the engine under test (default {DEFAULT_ENGINE}); '{SESAM_ENGINE}': Sesam Talk"
+        " on a Sesam node (TALKQA_SESAM_* on a sandbox; a fake node on the fakes)",
+    )
+    group.addoption(
+        "--sesam-node-engine",
+        default=DEFAULT_ENGINE,
+        metavar="MODULE:FACTORY",
+        help="with --sync-engine sesam on the fakes: the engine the fake node's pipes run"
+        f" (default {DEFAULT_ENGINE}; a broken one proves the checklist through the node)",
     )
     group.addoption(
         "--engine-mapping",
@@ -111,7 +122,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     try:
         documents = Documents.load(config.getoption("--document") or all_documents())
-        load_engine_factory(config.getoption("--sync-engine"))
+        _check_engine_options(config)
         if config.getoption("--engine-mapping"):
             load_mapping(Path(config.getoption("--engine-mapping")))
     except TalkQAError as error:  # a user's mistake: one line, no traceback
@@ -153,9 +164,31 @@ def checklist_spec(checklist_document: Document) -> DataflowSpec:
     return checklist_document.spec
 
 
-@pytest.fixture(scope="session")
-def engine_factory(pytestconfig: pytest.Config) -> EngineFactory:
-    factory = load_engine_factory(pytestconfig.getoption("--sync-engine"))
+def _check_engine_options(config: pytest.Config) -> None:
+    """Every engine option names something that loads (ConfigError: one line)."""
+    spec = config.getoption("--sync-engine")
+    if spec == SESAM_ENGINE:
+        load_engine_factory(config.getoption("--sesam-node-engine"))
+        if config.getoption("--target") == "sandbox":
+            load_sesam_settings(environ_with_dotenv())
+    else:
+        load_engine_factory(spec)
+
+
+def _engine_under_test(config: pytest.Config, target: Target) -> EngineFactory:
+    spec = config.getoption("--sync-engine")
+    if spec != SESAM_ENGINE:
+        return load_engine_factory(spec)
+    if isinstance(target, MockTarget):  # a fake node, its pipes running the chosen engine
+        return fake_node_factory(
+            load_engine_factory(config.getoption("--sesam-node-engine")), target.mount
+        )
+    return sesam_engine_factory(load_sesam_settings(environ_with_dotenv()))
+
+
+@pytest.fixture
+def engine_factory(pytestconfig: pytest.Config, target: Target) -> EngineFactory:
+    factory = _engine_under_test(pytestconfig, target)
     chosen = pytestconfig.getoption("--engine-mapping")
     if not chosen:
         return factory

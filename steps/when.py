@@ -6,6 +6,7 @@ import pytest
 from pytest_bdd import parsers, when
 
 from harness.checklist import phrases
+from harness.errors import UnsupportedByEngineError
 from harness.qa.driver import ChecklistDriver, ScenarioSkip
 
 
@@ -58,7 +59,10 @@ def edit_length(driver: ChecklistDriver, property: str, length: str, system: str
 
 @when(parsers.re(phrases.RESTART.regex))
 def restart(driver: ChecklistDriver) -> None:
-    driver.restart()
+    try:
+        driver.restart()
+    except UnsupportedByEngineError as reason:
+        pytest.skip(f"the engine under test cannot be restarted: {reason}")
 
 
 @when(parsers.re(phrases.RESET_WATERMARKS.regex))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import responses
 
@@ -22,6 +23,7 @@ from harness.connectors.settings import (
 from harness.fakes.crmoffice import FakeCrmoffice
 from harness.fakes.http import mount
 from harness.fakes.salesforce import FakeSalesforce
+from harness.fakes.sesam.jwt import issue_jwt
 
 # Dummy credentials of the embedded fakes; they open nothing real.
 FAKE_SF_USERNAME = "qa@talkqa.example"
@@ -29,6 +31,8 @@ FAKE_SF_PASSWORD = "fake-sf-password"
 FAKE_SF_TOKEN = "fake-sf-security-token"
 FAKE_CRM_CLIENT_ID = "talkqa"
 FAKE_CRM_CLIENT_SECRET = "fake-crm-client-secret"
+# The fake Sesam node's JWT (--sync-engine sesam on the fakes): JWT-shaped, far from expiry.
+FAKE_SESAM_JWT = issue_jwt(datetime(2099, 1, 1, tzinfo=UTC), subject="talkqa@fake.sesam")
 
 
 class FakeWorld:

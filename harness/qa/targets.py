@@ -14,13 +14,15 @@ from types import TracebackType
 from typing import Any, Protocol
 
 import requests
+import responses
 
 from harness.clock import Clock, FakeClock, SystemClock
 from harness.connectors.base import SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings, TokenCache
 from harness.errors import AuthenticationError
 from harness.fakes.calls import Call
-from harness.fakes.world import FakeWorld
+from harness.fakes.http import FakeService, mount
+from harness.fakes.world import FAKE_SESAM_JWT, FakeWorld
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
 from harness.qa.observe import RunScope
@@ -151,10 +153,17 @@ class MockTarget:
         self.world = world or FakeWorld()
         self.clock: FakeClock = self.world.clock
         self._stack = ExitStack()
+        self._rsps: responses.RequestsMock | None = None
 
     def __enter__(self) -> MockTarget:
-        self._stack.enter_context(self.world.activated())
+        self._rsps = self._stack.enter_context(self.world.activated())
         return self
+
+    def mount(self, service: FakeService) -> None:
+        """Another fake answering in process beside the two systems (a fake Sesam node)."""
+        if self._rsps is None:
+            raise RuntimeError("the mock target is not entered (use it in a with block)")
+        mount(self._rsps, service)
 
     def __exit__(
         self,
@@ -180,7 +189,7 @@ class MockTarget:
             str(getattr(login, name))
             for name in ("password", "security_token", "session_id", "consumer_secret")
             if getattr(login, name, None)
-        ] + [crm.client_secret]
+        ] + [crm.client_secret, FAKE_SESAM_JWT]
 
     def edit_at(
         self, system: str, object_name: str, record_id: str, values: dict[str, Any], at: datetime

@@ -13,6 +13,7 @@ letter carrying its last message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from harness.sesam.runner import PumpOutcome
 
 PUMP_FAILED = "pump-failed"
 WRITE_ERROR = "write-error"
+ERROR_CODE = re.compile(r"^(?P<code>[A-Z][A-Z0-9_]{2,}):")  # "REQUIRED_FIELD_MISSING: ..."
 
 
 def run_report(
@@ -65,6 +67,13 @@ def _kind(version: dict[str, Any], update: str) -> str:
     return update
 
 
+def system_error_code(message: str) -> str:
+    """The target system's error code a write-error's message opens with, if any: a share
+    pipe's write-error carries the system's answer ("STRING_TOO_LONG: FirstName: ...")."""
+    match = ERROR_CODE.match(message)
+    return match["code"] if match else ""
+
+
 def _letters(outcome: PumpOutcome, tally: Tally) -> Iterable[DeadLetterEntry]:
     pipe = outcome.pipe
     if not outcome.success:
@@ -75,12 +84,13 @@ def _letters(outcome: PumpOutcome, tally: Tally) -> Iterable[DeadLetterEntry]:
     for error in outcome.write_errors:
         dead = bool(error.get("dead"))
         tally.add(pipe.flow.name, "dead_lettered" if dead else "deferred")
+        message = str(error.get("original_exception") or error.get("exception") or "")
         yield DeadLetterEntry(
             ref=str(error.get("entity", {}).get("_id") or error.get("_id")),
             flow=pipe.flow.name,
             direction=pipe.direction,
-            code=WRITE_ERROR,
-            message=str(error.get("original_exception") or error.get("exception") or ""),
+            code=system_error_code(message) or WRITE_ERROR,
+            message=message,
             attempts=int(error.get("retry_attempts") or 0) + 1,
             retriable=not dead,
         )

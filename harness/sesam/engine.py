@@ -17,7 +17,7 @@ import requests
 
 from harness.clock import Clock, SystemClock
 from harness.engine.report import RunReport
-from harness.errors import ConfigError
+from harness.errors import ConfigError, UnsupportedByEngineError
 from harness.sesam.counts import run_report
 from harness.sesam.naming import Role, TalkFlow, pipe_set
 from harness.sesam.node import SesamNodeClient
@@ -38,8 +38,6 @@ CANNOT_RESTART = (
 
 
 class SesamEngine:
-    cannot_restart_reason: str | None = CANNOT_RESTART
-
     def __init__(
         self,
         settings: SesamSettings,
@@ -72,7 +70,12 @@ class SesamEngine:
         return run_report(started, self.clock.now(), outcomes, [f.name for f in self.flows])
 
     def restart(self) -> None:
-        """Only reconnects and checks the pipes again (see cannot_restart_reason)."""
+        """Not possible through the Service API (CANNOT_RESTART): raises, so a restart item is
+        skipped with the reason rather than passed on a reconnect that proves nothing."""
+        raise UnsupportedByEngineError(CANNOT_RESTART)
+
+    def reconnect(self) -> None:
+        """A new connection, and every expected pipe checked again."""
         self.node.close()
         self.node, self.sinks = self._connect()
 

@@ -12,7 +12,13 @@ import pytest
 import responses
 
 from harness.engine import SyncEngine
-from harness.errors import AuthenticationError, ConfigError, RetriableError, UnreachableError
+from harness.errors import (
+    AuthenticationError,
+    ConfigError,
+    RetriableError,
+    UnreachableError,
+    UnsupportedByEngineError,
+)
 from harness.fakes.http import mount
 from harness.fakes.sesam import PumpFailedError, PumpResult, PumpRun, WriteError
 from harness.fakes.sesam.pipes import PipeSpec
@@ -33,7 +39,9 @@ def test_it_is_a_sync_engine(rig: NodeRig) -> None:
     assert isinstance(engine, SyncEngine)
     assert engine.syncs("Salesforce", "Contact", "contacts") is True
     assert engine.syncs("Crmoffice", "contacts", "Contact") is False
-    assert engine.cannot_restart_reason == CANNOT_RESTART
+    with pytest.raises(UnsupportedByEngineError) as refused:
+        engine.restart()
+    assert str(refused.value) == CANNOT_RESTART
 
 
 def test_a_missing_pipe_stops_it_with_one_line_naming_what_is_there() -> None:
@@ -222,11 +230,11 @@ def test_reset_watermarks_unsets_the_collect_pipes_last_seen(rig: NodeRig) -> No
     assert rig.systems["crmoffice"].writes == [("insert", "cr1")]
 
 
-def test_restart_reconnects_and_checks_the_pipes_again(rig: NodeRig) -> None:
+def test_reconnect_checks_the_pipes_again(rig: NodeRig) -> None:
     engine = rig.engine()
     rig.node.set_enabled("global-contact", False)
     with pytest.raises(ConfigError, match="disabled pipes global-contact"):
-        engine.restart()
+        engine.reconnect()
 
 
 def test_settings_mask_the_jwt_and_read_the_environment() -> None:

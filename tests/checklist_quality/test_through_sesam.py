@@ -1,0 +1,90 @@
+"""The checklist through Sesam's engine and a fake node (issue 17): as able to fail as directly.
+
+    .venv/bin/pytest features/ --sync-engine sesam \
+        --sesam-node-engine harness.engine.broken:no_write_back
+
+The fake node's pipes run the engine named by --sesam-node-engine (harness/fakes/sesam/
+bundled.py), and the checklist drives the node only through sesamclient. A broken engine
+behind the node must turn red exactly the items it turns red directly, apart from the items
+the Sesam engine cannot run, each skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.checklist.items import red_stories
+from harness.qa.signoff import Result, read_results
+from harness.spec import load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+FLOWS = load_spec(REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst").flows
+# What the Sesam engine cannot run, and why (steps/when.py, steps/faults.py).
+SKIPPED_THROUGH_A_NODE = {
+    "restart-no-duplicate": "the engine under test cannot be restarted",
+    "fault": "the fault matrix scripts faults into the sync engine's own calls",
+}
+
+
+def through_the_node(inner: str, results: Path) -> list[Result]:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/",
+            "-q",
+            "-p",
+            "no:xdist",
+            "--sync-engine=sesam",
+            f"--sesam-node-engine={inner}",
+            f"--alluredir={results}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode in (0, 1), f"the checklist could not run:\n{done.stdout[-3000:]}"
+    found = read_results(results)
+    assert len(found) >= 100, f"only {len(found)} scenarios reported"
+    return found
+
+
+def story_of(result: Result) -> str:
+    return next(t.removeprefix("story-") for t in result.tags if t.startswith("story-"))
+
+
+def skipped_only_for_its_reason(results: list[Result]) -> None:
+    for result in (r for r in results if r.status == "skipped"):
+        kind = "fault" if "fault" in result.tags or "faults" in result.tags else story_of(result)
+        assert kind in SKIPPED_THROUGH_A_NODE, (result.name, result.message)
+        assert SKIPPED_THROUGH_A_NODE[kind] in result.message, (result.name, result.message)
+
+
+def test_the_real_engine_behind_the_node_passes_the_checklist(tmp_path: Path) -> None:
+    results = through_the_node("harness.engine:create_engine", tmp_path)
+    assert {r.verdict for r in results} <= {"passed", "finding", "skipped"}
+    assert len([r for r in results if r.verdict == "passed"]) >= 85
+    skipped_only_for_its_reason(results)
+
+
+@pytest.mark.parametrize("engine", ["swapped_phones", "no_write_back"])
+def test_a_broken_engine_behind_the_node_turns_red_what_it_does_directly(
+    engine: str, tmp_path: Path
+) -> None:
+    results = through_the_node(f"harness.engine.broken:{engine}", tmp_path)
+    # Red: failed or broken. A skip is not-run (Result.red counts it), shown with its reason.
+    red = {story_of(r) for r in results if r.status in ("failed", "broken")}
+    skipped = {story_of(r) for r in results if r.status == "skipped"}
+    expected = red_stories(engine, FLOWS) - skipped
+    assert red == expected, {
+        "red but not listed": red - expected,
+        "listed but green": expected - red,
+    }
+    skipped_only_for_its_reason(results)
