@@ -78,7 +78,7 @@ def _is_secret_name(name: str) -> bool:
     return re.fullmatch(_SECRET_NAMES, name, re.IGNORECASE) is not None
 
 
-_SECRET_VARIABLE = re.compile(r"PASSWORD|TOKEN|SECRET|SESSION|PRIVATE_KEY|KEY$", re.IGNORECASE)
+_SECRET_VARIABLE = re.compile(r"PASSWORD|TOKEN|SECRET|SESSION|PRIVATE_KEY|KEY$|JWT", re.IGNORECASE)
 # TALKQA_CRM_TOKEN_URL names where a token comes from, not a token; a key file is a path.
 _NOT_SECRET_SUFFIXES = ("_URL", "_URLS", "_FILE")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from harness.checklist.items import red_stories
+from harness.fakes.world import FAKE_SESAM_JWT
 from harness.qa.signoff import Result, read_results
 from harness.spec import load_spec
 
@@ -72,6 +73,13 @@ def test_the_real_engine_behind_the_node_passes_the_checklist(tmp_path: Path) ->
     assert {r.verdict for r in results} <= {"passed", "finding", "skipped"}
     assert len([r for r in results if r.verdict == "passed"]) >= 85
     skipped_only_for_its_reason(results)
+    # The node's JWT is a secret: in no result, attachment or parameter of the report.
+    leaked = [
+        p.name
+        for p in tmp_path.rglob("*")
+        if p.is_file() and FAKE_SESAM_JWT in p.read_text("utf-8", "replace")
+    ]
+    assert leaked == []
 
 
 @pytest.mark.parametrize("engine", ["swapped_phones", "no_write_back"])

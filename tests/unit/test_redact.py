@@ -54,6 +54,14 @@ def test_credential_variables_are_found_by_name_and_urls_are_not() -> None:
         "TALKQA_CRM_TOKEN_URL": "https://id.example/token",
         "TALKQA_SF_PRIVATE_KEY_FILE": "/keys/k.pem",
         "TALKQA_SF_USERNAME": "qa@x",
+        "TALKQA_SESAM_JWT": "eyJ.jwt-1234.sig",
+        "TALKQA_SESAM_NODE_URL": "https://datahub-x.sesam.cloud/api",
         "HOME": "/root",
     }
-    assert sorted(secrets_in_environment(env)) == ["00D!x", "pw-1234", "sec-1234", "tok-1234"]
+    assert sorted(secrets_in_environment(env)) == [
+        "00D!x",
+        "eyJ.jwt-1234.sig",
+        "pw-1234",
+        "sec-1234",
+        "tok-1234",
+    ]
