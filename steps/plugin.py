@@ -8,6 +8,7 @@ Thin on purpose: everything that does work lives in harness.qa (a plain library)
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import zlib
@@ -113,6 +114,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         " (default: TALKQA_SF_MIN_REMAINING_REQUESTS or 1000)",
     )
     group.addoption(
+        "--record",
+        default=None,
+        metavar="DIR",
+        help="sandbox: store every HTTP exchange as a vcrpy cassette in DIR, secrets filtered"
+        " (then `talkqa fidelity DIR` replays them against the fakes)",
+    )
+    group.addoption(
         "--sandbox-volume",
         action="store_true",
         help="sandbox: run the @volume items too (2,001 records each; about 11,000 calls)",
@@ -204,6 +212,9 @@ def _open_sandbox(config: pytest.Config) -> None:
     run_id = f"{worker[RUN_ID_KEY]}-{worker['workerid']}" if worker else new_run_id()
     config.stash[RUN_ID] = run_id
 
+    record = config.getoption("--record")
+    cassettes = itertools.count(1)
+
     def make(joining: SandboxTarget | None = None) -> SandboxTarget:
         return sandbox_target(
             env,
@@ -211,6 +222,8 @@ def _open_sandbox(config: pytest.Config) -> None:
             sf_auth=config.getoption("--sf-auth"),
             min_remaining=config.getoption("--min-remaining"),
             joining=joining,
+            # One cassette per target (a scenario's, or the run's first guard and login).
+            record_to=Path(record) / f"{run_id}-{next(cassettes):04d}.yaml" if record else None,
         )
 
     with _stop_on_fatal(config), make() as first:

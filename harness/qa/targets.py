@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -23,6 +24,8 @@ from harness.errors import AuthenticationError
 from harness.fakes.calls import Call
 from harness.fakes.http import FakeService, mount
 from harness.fakes.world import FAKE_SESAM_JWT, FakeWorld
+from harness.fidelity.recorder import CassetteRecorder
+from harness.fidelity.secrets import check_no_secrets
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
 from harness.qa.observe import RunScope
@@ -241,6 +244,7 @@ class SandboxTarget:
         run_session: RunSession | None = None,
         run_tokens: TokenCache | None = None,
         org: OrgIdentity | None = None,
+        record_to: Path | None = None,
     ) -> None:
         self.config = config
         self.run_id = run_id
@@ -261,6 +265,8 @@ class SandboxTarget:
         self._fakes = fakes
         self._cleanup = cleanup
         self._stack = ExitStack()
+        # --record DIR: every exchange of this target's sessions, secrets filtered as recorded.
+        self.cassette = CassetteRecorder(record_to, secrets=self.secrets) if record_to else None
 
     def __enter__(self) -> SandboxTarget:
         if self._fakes is not None:
@@ -297,8 +303,17 @@ class SandboxTarget:
         tb: TracebackType | None = None,
     ) -> None:
         with self._stack:
-            if self._cleanup:
-                self.clean_up(raise_leftovers=exc is None)
+            try:
+                if self._cleanup:
+                    self.clean_up(raise_leftovers=exc is None)
+            finally:
+                self._save_cassette()
+
+    def _save_cassette(self) -> None:
+        """Write the cassette (cleanup's deletes included), then prove no secret is in it."""
+        if self.cassette is None or not self.cassette.interactions():
+            return
+        check_no_secrets(self.cassette.save(), self.secrets())
 
     def clean_up(self, *, raise_leftovers: bool = True) -> None:
         """Delete what this target created; LeftoverRecordsError names what stayed."""
@@ -336,6 +351,8 @@ class SandboxTarget:
 
     def _session(self, *, record: bool) -> requests.Session:
         session = requests.Session()
+        if self.cassette is not None:
+            self.cassette.instrument(session)
         # The recorder runs first: a budget stop must not hide a create that already happened.
         if record:
             session.hooks["response"].append(self.recorder.observe)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from harness.errors import ConfigError
 from harness.qa.targets import SandboxTarget
@@ -29,6 +30,7 @@ def sandbox_target(
     min_remaining: int | None = None,
     cleanup: bool = True,
     joining: SandboxTarget | None = None,
+    record_to: Path | None = None,
 ) -> SandboxTarget:
     """A target from the TALKQA_* variables; `joining` an entered target of the same run, whose
     guard and Salesforce session the new one reuses (one login per run, not per scenario)."""
@@ -44,6 +46,7 @@ def sandbox_target(
         run_session=joining.run_session if joining else None,
         run_tokens=joining.run_tokens if joining else None,
         org=joining.org if joining else None,
+        record_to=record_to,
     )
 
 
