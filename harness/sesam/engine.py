@@ -67,7 +67,7 @@ class SesamEngine:
             self.node, deadline, self.sleep, poll_interval=self.settings.poll_interval
         )
         outcomes = Rounds(self.planned, self.sinks, runner, self.node).run()
-        return run_report(started, self.clock.now(), outcomes, [f.name for f in self.flows])
+        return run_report(started, self.clock.now(), outcomes, self.flows)
 
     def restart(self) -> None:
         """Not possible through the Service API (CANNOT_RESTART): raises, so a restart item is

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from harness.connectors.base import CrmofficeApi, SalesforceApi, SourceRecord
 from harness.engine import EngineMapping, RunReport, SyncEngine
+from harness.engine.mapping import FlowMapping
 from harness.fakes.sesam.pipes import Backend, Entity, PumpResult, PumpRun, WriteError
 from harness.sesam.naming import Role, TalkSide, flows_from_mapping, pipe_set
 
@@ -134,11 +135,19 @@ class BundledTalk:
                 if side.system == "salesforce"
                 else counts.updated_crmoffice
             )
+            origin = flow_origin_prefix(flow)
             for n in range(inserts + updates):
                 serial = next(self._cycles.serial)
-                entity: Entity = {"_id": f"{side.prefix}:{flow.name}:{serial}"}
+                # $origin names the flow's origin side, as Talk's link does: the count goes
+                # to this flow even where two flows share the share pipe.
+                entity: Entity = {"_id": f"{side.prefix}:{serial}", "$origin": f"{origin}:{serial}"}
                 entities.append({**entity, "$generated_id": str(serial)} if n < inserts else entity)
         return entities
+
+
+def flow_origin_prefix(flow: FlowMapping) -> str:
+    """The Talk prefix of the flow's origin side: salesforce-contact, crmoffice-companies."""
+    return flow.salesforce_namespace if flow.origin == "salesforce" else flow.crmoffice_namespace
 
 
 def _origin_is_other(origin: str, side: TalkSide) -> bool:

@@ -54,20 +54,22 @@ class NodeBackedEngine:
             self.inner.close()
 
 
+def fake_node(context: EngineContext, inner: EngineFactory) -> tuple[FakeSesamNode, SyncEngine]:
+    """A fake node with Talk's pipes for the engine mapping's flows, run by `inner`."""
+    mapping = load_mapping(context.mapping_path)
+    engine = inner(context)
+    talk = BundledTalk(engine, salesforce_connector(context), crmoffice_connector(context), mapping)
+    pipes = talk_pipes(flows_from_mapping(mapping), talk.backends())
+    return FakeSesamNode(context.clock, jwt=FAKE_SESAM_JWT, pipes=pipes), engine
+
+
 def fake_node_factory(inner: EngineFactory, mount: Callable[[FakeService], None]) -> EngineFactory:
     def factory(context: EngineContext) -> SyncEngine:
-        mapping = load_mapping(context.mapping_path)
-        engine = inner(context)
-        talk = BundledTalk(
-            engine, salesforce_connector(context), crmoffice_connector(context), mapping
-        )
-        flows = flows_from_mapping(mapping)
-        node = FakeSesamNode(
-            context.clock, jwt=FAKE_SESAM_JWT, pipes=talk_pipes(flows, talk.backends())
-        )
+        node, engine = fake_node(context, inner)
         mount(node)
         # The node's pumps finish on status reads, not time: no wait between two reads.
         settings = SesamSettings(node.api_url, FAKE_SESAM_JWT, poll_interval=0)
+        flows = flows_from_mapping(load_mapping(context.mapping_path))
         try:
             sesam = SesamEngine(settings, flows, clock=context.clock)
         except BaseException:
