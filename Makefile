@@ -41,7 +41,11 @@ qa: $(INSTALLED) $(NODE_INSTALLED)
 	-@npx --no-install allure run --results-dir $(RESULTS) -- sh -c '$(BIN)/pytest features/ -q --alluredir=$(RESULTS) $(QA_ARGS); $(BIN)/talkqa signoff --results $(RESULTS) --markdown reports/signoff.md --attach --quiet' > reports/allure-run.log 2>&1; grep -aE '[0-9]+ (passed|failed|error)|^ERROR|^Exit' reports/allure-run.log | tail -3
 	@$(BIN)/talkqa signoff --results $(RESULTS) --gate --report $(REPORT)/index.html
 
+# The gates first (seconds each): lint, format, strict types of the library and the steps.
 test: $(INSTALLED) $(NODE_INSTALLED) chromium
+	$(BIN)/ruff check harness steps tests features
+	$(BIN)/ruff format --check harness steps tests features
+	$(BIN)/mypy --strict harness steps
 	$(BIN)/talkqa features check
 	$(BIN)/talkqa fidelity fixtures/cassettes
 	$(BIN)/pytest -n 2 -q

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from harness.errors import TalkQAError
 
 COMMAND_MODULES = (
-    "harness.fakes.commands",
+    "harness.commands.fakes",
     "harness.checklist.commands",
-    "harness.engine.commands",
+    "harness.commands.sync",
     "harness.qa.commands",
-    "harness.sandbox.commands",
+    "harness.commands.sandbox",
     "harness.reliability.commands",
     "harness.bench.commands",
     "harness.fidelity.commands",

@@ -18,9 +18,9 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.checklist import phrases
 from harness.qa.driver import ChecklistDriver, EngineFactory
-from harness.qa.targets import MockTarget
 from harness.reliability.faultrun import FaultRun, Twin
 from harness.spec import DataflowSpec
+from harness.targets import MockTarget
 from steps.plugin import SESAM_ENGINE
 
 NO_FAKES = (

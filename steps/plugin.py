@@ -32,22 +32,22 @@ from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import marker_lines
 from harness.engine import load_engine_factory, load_mapping
 from harness.errors import FatalError, TalkQAError
-from harness.fakes.sesam.node_engine import fake_node_factory
 from harness.qa.documents import Document, Documents
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.evidence import ExchangeLog
-from harness.qa.factories import RecordFactory
 from harness.qa.labels import flow_description, run_parameters, scenario_labels
 from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import DOCUMENT_LABEL, FINDING_ATTACHMENT, GAP_TAG, gap_message
-from harness.qa.targets import MockTarget, SandboxTarget, Target
+from harness.qa.targets import Target
 from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
-from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import new_run_id
 from harness.sesam import load_sesam_settings, sesam_engine_factory
 from harness.spec import DataflowSpec
+from harness.targets import MockTarget, SandboxTarget
+from harness.targets.connect import sandbox_target
+from harness.targets.sesam_node import fake_node_factory
 
 DEFAULT_ENGINE = "harness.engine:create_engine"
 SESAM_ENGINE = "sesam"  # Sesam Talk on a node, through the Service API (harness/sesam)
@@ -282,7 +282,8 @@ def driver(
         engine_factory,
         tmp_path / "talkqa-state.sqlite",
         exchanges,
-        _record_factory(target, seed),
+        # A seed per scenario; on a sandbox every Salesforce record carries the run tag.
+        target.record_factory(seed),
         checklist_document.text,
     )
     try:
@@ -291,11 +292,6 @@ def driver(
         _attach_evidence(checklist, exchanges)
         request.node.stash[SCENARIO_FINDINGS] = list(checklist.findings)
         checklist.close()
-
-
-def _record_factory(target: Target, seed: int) -> RecordFactory:
-    # On a sandbox every Salesforce record carries the run tag, for cleanup and sweep.
-    return target.record_factory(seed) if isinstance(target, SandboxTarget) else RecordFactory(seed)
 
 
 def _attach_evidence(checklist: ChecklistDriver, exchanges: ExchangeLog) -> None:

@@ -1,7 +1,7 @@
 """Named crash points, so tests can kill the engine at each write boundary in turn.
 
     TALKQA_FAILPOINT=after-insert:3 talkqa sync --once   # SIGKILL at the 3rd insert
-    failpoints = Failpoints.from_env(); failpoints.hit("after-insert")
+    failpoints = Failpoints.from_env(os.environ); failpoints.hit("after-insert")  # at an edge
 
 TALKQA_FAILPOINT_ACTION=raise raises SimulatedCrash instead, for in-process tests.
 """
@@ -36,8 +36,8 @@ class Failpoints:
         self.name, self.nth, self.action, self.hits = name, nth, action, 0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Failpoints:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str]) -> Failpoints:
+        """From TALKQA_FAILPOINT in `env`, which a program's edge passes in (never read here)."""
         spec = env.get("TALKQA_FAILPOINT", "")
         if not spec:
             return cls()

@@ -265,7 +265,7 @@ class ChecklistDriver:
         # A fake's Retry-After is a script, not a real limit: record it and go on at once, so
         # the fault matrix stays fast and can still check the wait asked for was the one taken.
         self.retry_pauses.append(seconds)
-        if self.target.name != "mock":
+        if self.target.waits_for_real:
             real_sleep(seconds)
 
     def run_cycle(self) -> Cycle:

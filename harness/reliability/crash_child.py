@@ -8,6 +8,7 @@ The parent serves the fakes; this process only runs the engine, as a real deploy
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def loopback_context(sf_address: str, crm_address: str, state: Path) -> EngineCo
         world.crmoffice_settings(),
         state,
         session_factory=session,
-        failpoints=Failpoints.from_env(),  # this child process's edge: the parent arms it
+        failpoints=Failpoints.from_env(os.environ),  # this child's edge: the parent arms it
     )
 
 

@@ -25,9 +25,10 @@ from harness.fakes.http import FakeService
 from harness.fakes.world import FakeWorld
 from harness.qa.driver import ChecklistDriver
 from harness.qa.evidence import ExchangeLog
-from harness.qa.targets import MockTarget, Target
+from harness.qa.targets import Target
 from harness.redact import Redactor
 from harness.spec import DataflowSpec
+from harness.targets import MockTarget
 
 RETRY_AFTER = 7.0  # seconds a scripted 429 asks for; the pauses must be exactly this
 # The fault words a feature may use, and what each one scripts in the fakes.

@@ -3,5 +3,5 @@
     pytest features/ --target sandbox          # guard first; every scenario cleans up after itself
     talkqa sweep --older-than 2h --dry-run     # what earlier runs left behind
 
-The SandboxTarget itself is in harness.qa.targets; harness.sandbox.seam is a test seam only.
+The SandboxTarget itself is in harness.targets; harness.sandbox.seam is a test seam only.
 """

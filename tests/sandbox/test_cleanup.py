@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.cleanup import delete_entries
 from harness.sandbox.config import load_config
 from harness.sandbox.ledger import Entry, RunLedger
 from harness.sandbox.seam import SandboxFakes, seam_environment
+from harness.targets import SandboxTarget
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

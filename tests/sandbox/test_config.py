@@ -152,7 +152,7 @@ def test_client_credentials_refuse_the_generic_hosts_in_any_case(domain: str) ->
 @pytest.mark.parametrize("raw", ["nan", "inf", "-1", "1e9", "soon"])
 def test_poll_timeout_must_be_finite_seconds_in_range(raw: str) -> None:
     """Issue 14, item 6: TALKQA_POLL_TIMEOUT=nan was accepted and a failing step polled forever."""
-    from harness.sandbox.connect import sandbox_target
+    from harness.targets.connect import sandbox_target
 
     with pytest.raises(ConfigError) as refused:
         sandbox_target({**_env(), "TALKQA_POLL_TIMEOUT": raw}, run_id="r")

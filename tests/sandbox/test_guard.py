@@ -9,11 +9,11 @@ import pytest
 import requests
 
 from harness.errors import ProductionGuardError
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.budget import remaining_from_header
 from harness.sandbox.config import load_config
 from harness.sandbox.errors import ApiBudgetError
 from harness.sandbox.seam import ORG_ID, SandboxFakes, seam_environment
+from harness.targets import SandboxTarget
 
 
 def _target(tmp_path: Path, fakes: SandboxFakes, **env: str) -> SandboxTarget:

@@ -16,11 +16,11 @@ from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
 from harness.qa.observe import Observer
 from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.config import load_config
 from harness.sandbox.ledger import Entry, RunLedger
 from harness.sandbox.seam import SandboxFakes, seam_environment
 from harness.spec import load_spec
+from harness.targets import SandboxTarget
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = load_spec(REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst")

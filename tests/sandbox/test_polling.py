@@ -81,6 +81,6 @@ def test_polled_step_reads_the_timeout_from_the_drivers_target() -> None:
 
 
 def test_the_mock_target_looks_once() -> None:
-    from harness.qa.targets import MockTarget
+    from harness.targets import MockTarget
 
     assert MockTarget.poll_timeout == 0.0

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from harness.engine import EngineContext, salesforce_connector
 from harness.qa.clients import SalesforceQaClient
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.config import load_config
 from harness.sandbox.seam import SandboxFakes, seam_environment
+from harness.targets import SandboxTarget
 
 RUN = "20260105T090000Z-abcdef"
 

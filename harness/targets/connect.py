@@ -14,9 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.config import README_HINT, load_config
 from harness.sandbox.seam import shared_fakes
+from harness.targets import SandboxTarget
 
 DEFAULT_POLL_TIMEOUT = 60.0
 MAX_POLL_TIMEOUT = 3600.0  # an hour: longer is a typo, and a failing step would wait it out

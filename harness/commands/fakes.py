@@ -100,7 +100,7 @@ def _print_served(args: argparse.Namespace, world: Any) -> None:
 def served_node(world: Any, state_dir: Path) -> tuple[Any, Any]:
     """The fake node for `serve` and the bundled engine its pipes run on the world's fakes."""
     from harness.engine import EngineContext, create_engine
-    from harness.fakes.sesam.node_engine import fake_node
+    from harness.targets.sesam_node import fake_node
 
     context = EngineContext(
         world.salesforce_settings(),

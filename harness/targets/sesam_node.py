@@ -22,11 +22,11 @@ from harness.engine import (
     salesforce_connector,
 )
 from harness.fakes.http import FakeService
-from harness.fakes.sesam.bundled import BundledTalk
 from harness.fakes.sesam.fake import FakeSesamNode
 from harness.fakes.sesam.talk import talk_pipes
 from harness.fakes.world import FAKE_SESAM_JWT
 from harness.sesam import SesamEngine, SesamSettings, flows_from_mapping
+from harness.targets.sesam_bundled import BundledTalk
 
 
 class NodeBackedEngine:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from harness.engine import EngineContext
 from harness.sandbox.config import environ_with_dotenv
-from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import new_run_id
+from harness.targets.connect import sandbox_target
 
 
 @contextmanager

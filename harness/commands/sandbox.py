@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from harness.qa.clients import CrmofficeQaClient
-from harness.qa.targets import SandboxTarget
 from harness.sandbox.cleanup import Account, delete_entries, find_leftovers
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
-from harness.sandbox.connect import sandbox_target
 from harness.sandbox.ledger import Entry, new_run_id
+from harness.targets import SandboxTarget
+from harness.targets.connect import sandbox_target
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 

@@ -9,6 +9,7 @@ Exit codes: 0 every record synced, 1 dead letters or a failed cycle, 2 bad input
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     with _state_path(args.state) as state, _target(args.target, state) as context:
         # TALKQA_FAILPOINT (the crash tests' kill switch) is read here, at the command's edge.
-        engine = factory(replace(context, failpoints=Failpoints.from_env()))
+        engine = factory(replace(context, failpoints=Failpoints.from_env(os.environ)))
         try:
             return _run_cycles(engine, args, console)
         finally:
@@ -113,7 +114,7 @@ def _state_path(path: Path | None) -> Iterator[Path]:
 @contextmanager
 def _target(target: str, state: Path) -> Iterator[EngineContext]:
     if target == "sandbox":
-        from harness.sandbox.sync import sandbox_context  # its guard runs before any write
+        from harness.targets.sandbox_sync import sandbox_context  # its guard runs before any write
 
         with sandbox_context(state) as context:
             yield context
