@@ -1,11 +1,14 @@
 """The engine's side of the benchmark: seed, then the three phases, each timed and counted.
 
-    phases = run_engine_phases(world, Path("state.sqlite"))   # world seeded and activated
+    phases = run_engine_phases(world, Path("state.sqlite"), edit)   # world seeded and activated
     phases["initial"].wall_s, phases["initial"].calls["salesforce"]["read"]
+    run_engine_phases(world, path, edit, engine_mapping("rest"))     # every Salesforce call REST
 
 A phase runs cycles until one writes nothing (the last one reads back the phase's own writes,
 which the APIs cannot filter out), at most MAX_CYCLES; the quiet phase is one cycle. Between
-cycles the shared fake clock moves on by CYCLE_GAP, as `talkqa sync --every` would.
+cycles the shared fake clock moves on by CYCLE_GAP, as `talkqa sync --every` would. A Bulk API
+job's polls do not pause: the fake finishes a job on its second poll whatever the wait, and a
+pause would only add idle seconds to the wall time.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import requests
 
@@ -21,7 +25,7 @@ from harness.bench.timing import Stopwatch
 from harness.connectors.base import CallCounter
 from harness.connectors.crmoffice import CrmofficeConnector
 from harness.connectors.salesforce import SalesforceConnector
-from harness.engine import EngineContext, load_mapping
+from harness.engine import EngineContext, EngineMapping, load_mapping
 from harness.engine.engine import TalkEngine
 from harness.fakes.world import FakeWorld
 
@@ -30,6 +34,8 @@ MAX_CYCLES = 3
 SYSTEMS = ("salesforce", "crmoffice")
 
 Calls = dict[str, dict[str, int]]  # system -> {"read": n, "write": n}
+# "bulk": the engine as shipped, Bulk API 2.0 above flows.toml's bulk_threshold; "rest": never.
+SalesforceApiChoice = Literal["bulk", "rest"]
 
 
 @dataclass
@@ -43,15 +49,26 @@ class PhaseRun:
     records_written: int = 0
 
 
-def new_engine(world: FakeWorld, state_path: Path) -> TalkEngine:
+def engine_mapping(api: SalesforceApiChoice) -> EngineMapping:
+    mapping = load_mapping()
+    return mapping.rest_only() if api == "rest" else mapping
+
+
+def new_engine(
+    world: FakeWorld, state_path: Path, mapping: EngineMapping | None = None
+) -> TalkEngine:
     context = EngineContext(
         world.salesforce_settings(), world.crmoffice_settings(), state_path, clock=world.clock
     )
     salesforce = SalesforceConnector(
-        world.salesforce_settings(), session=requests.Session(), clock=world.clock
+        world.salesforce_settings(), session=requests.Session(), clock=world.clock, sleep=_no_wait
     )
     crmoffice = CrmofficeConnector(world.crmoffice_settings(), session=requests.Session())
-    return TalkEngine(context, load_mapping(), salesforce, crmoffice)
+    return TalkEngine(context, mapping or load_mapping(), salesforce, crmoffice)
+
+
+def _no_wait(seconds: float) -> None:
+    """The connector's pause (retries, job polls): none on the fakes, see the docstring."""
 
 
 def run_phase(engine: TalkEngine, world: FakeWorld, *, settle: bool) -> PhaseRun:
@@ -73,9 +90,12 @@ def run_phase(engine: TalkEngine, world: FakeWorld, *, settle: bool) -> PhaseRun
 
 
 def run_engine_phases(
-    world: FakeWorld, state_path: Path, edit: Callable[[FakeWorld], object]
+    world: FakeWorld,
+    state_path: Path,
+    edit: Callable[[FakeWorld], object],
+    mapping: EngineMapping | None = None,
 ) -> dict[str, PhaseRun]:
-    engine = new_engine(world, state_path)
+    engine = new_engine(world, state_path, mapping)
     try:
         phases = {"initial": run_phase(engine, world, settle=True)}
         edit(world)

@@ -2,6 +2,9 @@
 
 print(render_text(run_bench(2_000)))
 # initial: 2.9 s (floor 2.5 s, x1.16), 828 records/s ...
+#   salesforce calls by API:
+#     as shipped (Bulk above the threshold)  read 7, write 0: login 1, query 6
+#     REST only                              read 7, write 0: login 1, query 6
 """
 
 from __future__ import annotations
@@ -35,4 +38,17 @@ def _phase_lines(name: str, phase: dict[str, Any]) -> list[str]:
         lines.append(f"  {system:<10} " + ", ".join(parts))
         endpoints = ", ".join(f"{e} {n}" for e, n in phase["endpoints"][system].items())
         lines.append(f"  {'':<10} {endpoints or 'no calls'}")
+    if len(phase["salesforce_api"]) > 1:
+        lines += _api_lines(phase["salesforce_api"])
+    return lines
+
+
+def _api_lines(by_api: dict[str, Any]) -> list[str]:
+    """The Salesforce calls of each API choice, side by side."""
+    labels = {"bulk": "as shipped (Bulk above the threshold)", "rest": "REST only"}
+    lines = ["  salesforce calls by API:"]
+    for api, run in by_api.items():
+        calls = ", ".join(f"{kind} {n}" for kind, n in run["calls"].items())
+        endpoints = ", ".join(f"{e} {n}" for e, n in run["endpoints"].items())
+        lines.append(f"    {labels.get(api, api):<38} {calls}: {endpoints or 'no calls'}")
     return lines

@@ -1,12 +1,18 @@
-"""One benchmark run: the floor on a twin world, then the engine, then the figures side by side.
+"""One benchmark run: the engine, the floor on a twin world, then the figures side by side.
 
     result = run_bench(2_000)
     result.to_json()["phases"]["quiet"]["calls"]["salesforce"]["write"] == 0
+    result.to_json()["phases"]["initial"]["salesforce_api"]["rest"]["calls"]  # REST only
+
+With both Salesforce APIs (the default) the engine runs twice, each on its own seeded world:
+first as shipped ("bulk": Bulk API 2.0 above flows.toml's bulk_threshold), whose times, calls
+and memory are the phase's figures, then with every Salesforce call on REST ("rest"), for its
+calls beside them.
 
 Peak memory is the process's peak resident set (resource.getrusage ru_maxrss): it counts what
 tracemalloc cannot see (SQLite's page cache, C buffers of json and sqlite3) and, unlike
 tracemalloc, does not slow every allocation down, which would skew the timings it sits beside.
-It is read when the engine's phases end, before the floor's twin world is even built.
+It is read when the first engine run ends, before another world is even built.
 """
 
 from __future__ import annotations
@@ -15,18 +21,25 @@ import gc
 import resource
 import sys
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.bench.budget import Calls, phase_minimums, ratio
-from harness.bench.engine_run import PhaseRun, run_engine_phases
+from harness.bench.engine_run import (
+    PhaseRun,
+    SalesforceApiChoice,
+    engine_mapping,
+    run_engine_phases,
+)
 from harness.bench.floor import FloorPhase, run_floor_phases
 from harness.bench.mock import mounted
 from harness.bench.seed import EditCounts, SeedCounts, edit_one_percent, seed
 from harness.fakes.world import FakeWorld
 
 PHASES = ("initial", "incremental", "quiet")
+BOTH_APIS: tuple[SalesforceApiChoice, ...] = ("bulk", "rest")
 
 
 @dataclass
@@ -35,6 +48,8 @@ class PhaseFigures:
     floor: FloorPhase
     minimum: Calls
     records: int  # the records the phase's work is about: synced, or edited
+    # The same phase run with each Salesforce API choice (the first is `engine`).
+    by_api: dict[str, PhaseRun] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         engine, floor = self.engine.time, self.floor.time
@@ -58,6 +73,10 @@ class PhaseFigures:
             "floor_calls": self.floor.calls,
             "endpoints": self.engine.endpoints,
             "cycles": self.engine.cycles,
+            "salesforce_api": {
+                api: {"calls": run.calls["salesforce"], "endpoints": run.endpoints["salesforce"]}
+                for api, run in self.by_api.items()
+            },
         }
 
 
@@ -75,26 +94,66 @@ class BenchResult:
         }
 
 
-def run_bench(records: int) -> BenchResult:
+@dataclass
+class EngineRuns:
+    """The engine's three phases once per Salesforce API choice, each on its own world."""
+
+    counts: SeedCounts
+    edits: EditCounts
+    phases: dict[str, dict[str, PhaseRun]]  # API choice -> phase name -> its run
+    peak_rss_mb: float  # after the first run: the engine as the figures show it
+
+
+def run_engines(records: int, apis: Sequence[SalesforceApiChoice] = BOTH_APIS) -> EngineRuns:
+    if not apis:
+        raise ValueError("run_engines needs at least one Salesforce API choice")
+    phases: dict[str, dict[str, PhaseRun]] = {}
+    edits: list[EditCounts] = []
+    peak = 0.0
+    for api in apis:
+        counts, phases[api] = _engine_run(records, api, edits)
+        # The first run's peak (the engine with its fakes); other worlds come after.
+        peak = peak or peak_rss_mb()
+    return EngineRuns(counts, edits[0], phases, peak)
+
+
+def run_bench(records: int, apis: Sequence[SalesforceApiChoice] = BOTH_APIS) -> BenchResult:
+    engines = run_engines(records, apis)
+    floor = _floor(records)
+    counts, edits = engines.counts, engines.edits
+    minimum = phase_minimums(counts, edits)
+    sizes = {"initial": counts.total, "incremental": edits.total, "quiet": 0}
+    first = engines.phases[apis[0]]
+    phases = {
+        name: PhaseFigures(
+            first[name],
+            floor[name],
+            minimum[name],
+            sizes[name],
+            {api: engines.phases[api][name] for api in apis},
+        )
+        for name in PHASES
+    }
+    return BenchResult(records, engines.peak_rss_mb, phases)
+
+
+def _engine_run(
+    records: int, api: SalesforceApiChoice, edits: list[EditCounts]
+) -> tuple[SeedCounts, dict[str, PhaseRun]]:
+    """The three phases on a freshly seeded world, with one Salesforce API choice."""
     with tempfile.TemporaryDirectory(prefix="talkqa-bench-") as tmp:
         world = FakeWorld()
         counts = _seeded(world, records)
-        edits: list[EditCounts] = []
         with mounted(world):
-            engine = run_engine_phases(
-                world, Path(tmp) / "state.sqlite", lambda w: edits.append(edit_one_percent(w))
+            phases = run_engine_phases(
+                world,
+                Path(tmp) / "state.sqlite",
+                lambda w: edits.append(edit_one_percent(w)),
+                engine_mapping(api),
             )
-    # The peak so far is the engine's (with its fakes); the floor's twin world comes after.
-    peak = peak_rss_mb()
     del world
     gc.collect()
-    floor = _floor(records)
-    minimum = phase_minimums(counts, edits[0])
-    sizes = {"initial": counts.total, "incremental": edits[0].total, "quiet": 0}
-    phases = {
-        name: PhaseFigures(engine[name], floor[name], minimum[name], sizes[name]) for name in PHASES
-    }
-    return BenchResult(records, peak, phases)
+    return counts, phases
 
 
 def _floor(records: int) -> dict[str, FloorPhase]:

@@ -11,7 +11,7 @@ count their calls, and turn every HTTP failure into an error from harness.errors
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -20,6 +20,14 @@ from simple_salesforce.format import format_soql
 
 Value = str | None
 SystemName = Literal["salesforce", "crmoffice"]
+SalesforcePath = Literal["rest", "bulk"]  # REST (query pages, sObject Collections) or Bulk API 2.0
+# Given how many records a read will return, which API reads them (the engine's rule).
+PathChoice = Callable[[int], SalesforcePath]
+
+
+def rest_only(records: int) -> SalesforcePath:
+    """The PathChoice that never leaves REST, whatever the size."""
+    return "rest"
 
 
 @dataclass(frozen=True)
@@ -136,14 +144,28 @@ class SalesforceApi(Protocol):
     calls: CallCounter
 
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
-        """Records with SystemModstamp >= since (all when None), deleted ones included,
-        ordered by SystemModstamp, Id; one list per API page (up to 2,000)."""
+        """Records with SystemModstamp >= since (all when None), deleted ones included; one
+        list per API page. The first page is a REST query page (up to 2,000, ordered by
+        SystemModstamp, Id); when more follow, path(total) decides how the rest is read: REST
+        pages, or one Bulk API 2.0 queryAll job (sets of up to 50,000, unordered). Each record
+        comes once either way."""
         ...
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         """sObject Collections PATCH, 200 records a call, allOrNone false; results in order."""
+        ...
+
+    def bulk_update_many(
+        self, object_name: str, updates: Sequence[RecordUpdate]
+    ) -> list[WriteResult]:
+        """The same updates as one Bulk API 2.0 update job (a few calls whatever the size);
+        results in order, a failed row a failed result. Its upload is never sent twice."""
         ...
 
     def create_many(

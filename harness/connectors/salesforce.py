@@ -2,11 +2,13 @@
 
     sf = SalesforceConnector(SalesforceSettings(JwtLogin("qa@x.test", key_id, pem)), sleep=nap)
     for page in sf.query_changed("Contact", ["FirstName"], since=mark): ...  # sf.calls counts
+    sf.query_changed("Contact", fields, None, path=mapping.salesforce_path)  # Bulk when large
 
 The one HTTP choke point to Salesforce. It logs in lazily on first use, retries transient faults
 (RetryPolicy), lets simple-salesforce log in again on INVALID_SESSION_ID but at most once per
 call (see _LoginGuard), counts every request at the session's adapters (transport.observe), and
-turns every failure into an error from harness.errors with no secret in its message.
+turns every failure into an error from harness.errors with no secret in its message. Large
+reads and writes go through Bulk API 2.0 jobs (salesforce_bulk.py) on the same call path.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from simple_salesforce.format import format_soql
 from harness.clock import Clock, SystemClock
 from harness.connectors.base import (
     CallCounter,
+    PathChoice,
     RecordUpdate,
     SourceRecord,
     SyncScope,
     Value,
     WriteResult,
+    rest_only,
 )
 from harness.connectors.http_errors import (
     TRANSIENT_STATUSES,
@@ -39,10 +43,13 @@ from harness.connectors.http_errors import (
     transport_error,
 )
 from harness.connectors.retry import RetryPolicy, parse_retry_after
+from harness.connectors.salesforce_bulk import BulkJobs, update_files, update_results
 from harness.connectors.salesforce_records import (
+    parse_bulk_rows,
     parse_create_results,
     parse_query_page,
     parse_save_results,
+    query_total,
 )
 from harness.connectors.settings import (
     ClientCredentialsLogin,
@@ -75,6 +82,14 @@ TRANSIENT_LOGIN_CODES = frozenset(
 )
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _DATA_PATH = re.compile(r"/services/data/v[0-9.]+/(?P<rest>.*)")
+# jobs/ingest/750.../failedResults -> kind ingest, a job id, what of it
+_BULK_PATH = re.compile(r"jobs/(?P<kind>ingest|query)(?:/(?P<job>[^/]+)(?:/(?P<part>[^/]+))?)?")
+_BULK_PARTS = {
+    "batches": "upload",
+    "results": "results",
+    "unprocessedrecords": "unprocessedRecords",
+}
+_BULK_JOB_METHODS = {"GET": "get", "DELETE": "delete", "PATCH": "state"}
 
 
 class SalesforceConnector:
@@ -111,36 +126,57 @@ class SalesforceConnector:
             after_answer=self._guard.after_answer,
         )
         self._retry = RetryPolicy(max_attempts=max_attempts, sleep=sleep)
+        self._bulk = BulkJobs(self._bulk_call, sleep)  # polls pause with the retries' sleep
         self._secrets = _secrets_of(own_login(settings.login))
-        self._shared_renewed = False  # a shared session renewed in this call already
+        self._renewed = False  # a session renewed in this call already
         self._sf: Salesforce | None = None
 
     # --- SalesforceApi ------------------------------------------------------------------
 
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
         fields = _checked_fields(object_name, fields)
-        soql = changed_since_soql(
-            object_name, fields, since, self.scope.salesforce_conditions(object_name)
-        )
+        scope = self.scope.salesforce_conditions(object_name)
+        soql = changed_since_soql(object_name, fields, since, scope)
         # queryAll (include_deleted) so records in the recycle bin come back with IsDeleted=true;
         # page by page, never query_all, which would hold every record in memory at once.
         body = self._call(
             f"query of {object_name}", lambda sf: sf.query(soql, include_deleted=True)
         )
-        while True:
+        records, next_url = parse_query_page(body, object_name, fields)
+        yield records
+        # The first page's totalSize is the count that decides, at no extra call: one more
+        # page or a whole Bulk API 2.0 job for the rest.
+        if next_url is not None and path(query_total(body, object_name)) == "bulk":
+            bulk_soql = changed_since_soql(object_name, fields, since, scope, ordered=False)
+            seen = {record.record_id for record in records}
+            yield from self._bulk_pages(object_name, fields, bulk_soql, seen)
+            return
+        while next_url is not None:
+            body = self._next_page(object_name, next_url)
             records, next_url = parse_query_page(body, object_name, fields)
             yield records
-            if next_url is None:
-                return
-            body = self._next_page(object_name, next_url)
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         _checked_name(object_name)
         results: list[WriteResult] = []
         for start in range(0, len(updates), COLLECTION_LIMIT):
             results += self._update_chunk(object_name, updates[start : start + COLLECTION_LIMIT])
+        return results
+
+    def bulk_update_many(
+        self, object_name: str, updates: Sequence[RecordUpdate]
+    ) -> list[WriteResult]:
+        _checked_name(object_name)
+        results: list[WriteResult] = []
+        for chunk, data in update_files(object_name, updates):
+            outcome = self._bulk.update(object_name, data, len(chunk))
+            results += update_results(chunk, outcome, f"Bulk API 2.0 update of {object_name}")
         return results
 
     def create_many(
@@ -166,6 +202,13 @@ class SalesforceConnector:
         return flag
 
     # --- one call: login, retries, error mapping ------------------------------------------
+
+    def _bulk_pages(
+        self, object_name: str, fields: Sequence[str], soql: str, seen: set[str]
+    ) -> Iterator[list[SourceRecord]]:
+        """A queryAll job's result sets as pages, less the records the first page held."""
+        for text in self._bulk.query(object_name, soql):
+            yield [r for r in parse_bulk_rows(text, object_name, fields) if r.record_id not in seen]
 
     def _next_page(self, object_name: str, next_url: str) -> Any:
         return self._call(
@@ -200,22 +243,36 @@ class SalesforceConnector:
         )
         return parse_create_results(body, object_name, len(chunk))
 
-    def _call(self, what: str, operation: Callable[[Salesforce], T], *, retry: bool = True) -> T:
-        self._guard.start_call()
-        self._shared_renewed = False
-        if not retry:  # a create: a transient error goes back to the caller, not out again
-            return self._attempt(what, operation)
-        return self._retry.call(lambda: self._attempt(what, operation))
+    def _bulk_call(
+        self, what: str, operation: Callable[[Salesforce], T], *, retry: bool = True
+    ) -> T:
+        # simple-salesforce logs in again only inside its own REST calls, not for the raw
+        # Bulk API requests; the connector does it for them, once per call.
+        return self._call(what, operation, retry=retry, relogin=True)
 
-    def _attempt(self, what: str, operation: Callable[[Salesforce], T]) -> T:
+    def _call(
+        self,
+        what: str,
+        operation: Callable[[Salesforce], T],
+        *,
+        retry: bool = True,
+        relogin: bool = False,
+    ) -> T:
+        self._guard.start_call()
+        self._renewed = False
+        if not retry:  # a create: a transient error goes back to the caller, not out again
+            return self._attempt(what, operation, relogin)
+        return self._retry.call(lambda: self._attempt(what, operation, relogin))
+
+    def _attempt(self, what: str, operation: Callable[[Salesforce], T], relogin: bool) -> T:
         sf = self._client()
         try:
             return operation(sf)
         except SalesforceAuthenticationFailed as exc:  # the re-login inside simple-salesforce
             raise self._login_error(exc) from None
         except SalesforceError as exc:
-            if self._renewed_shared_session(exc):
-                return self._attempt(what, operation)
+            if self._renewed_session(exc, relogin):
+                return self._attempt(what, operation, relogin)
             raise self._api_error(exc, what) from None
         except _LoginRefusedError:
             raise AuthenticationError(
@@ -233,15 +290,18 @@ class SalesforceConnector:
             # not a Salesforce error list makes it crash with one of these.
             raise contract_error("Salesforce", what, f"unreadable 401 answer ({exc!r})") from None
 
-    def _renewed_shared_session(self, exc: SalesforceError) -> bool:
-        """A run's shared session expired: take a fresh one from its source, once per call."""
+    def _renewed_session(self, exc: SalesforceError, relogin: bool) -> bool:
+        """The session expired: a run's shared one is taken fresh from its source, and for a
+        call simple-salesforce does not log in again for (relogin) the connector logs in anew;
+        once per call. A given session (SessionLogin) cannot be renewed."""
         login = self.settings.login
-        if not isinstance(login, SharedLogin) or exc.status != 401 or self._sf is None:
+        if exc.status != 401 or self._sf is None or self._renewed:
             return False
-        if self._shared_renewed:
+        if isinstance(login, SharedLogin):
+            login.source.renew(self._sf.session_id)
+        elif not relogin or isinstance(login, SessionLogin):
             return False
-        self._shared_renewed = True
-        login.source.renew(self._sf.session_id)
+        self._renewed = True
         self._sf = None
         return True
 
@@ -360,9 +420,13 @@ def changed_since_soql(
     fields: Sequence[str],
     since: datetime | None,
     scope_conditions: Sequence[str] = (),
+    *,
+    ordered: bool = True,
 ) -> str:
     """SOQL for records changed at or after since (all when None) within the flow's scope
-    (SyncScope.salesforce_conditions), oldest first."""
+    (SyncScope.salesforce_conditions), oldest first; unordered for a Bulk API 2.0 job, where
+    "ORDER BY or LIMIT [...] disable PKChunking for the query" ("Create a Query Job",
+    https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm)."""
     select = ", ".join(["Id", *fields, "SystemModstamp", "IsDeleted"])
     conditions = []
     if since is not None:
@@ -372,7 +436,8 @@ def changed_since_soql(
         conditions.append(format_soql("SystemModstamp >= {}", since))
     conditions += scope_conditions
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"SELECT {select} FROM {object_name}{where} ORDER BY SystemModstamp, Id"
+    order = " ORDER BY SystemModstamp, Id" if ordered else ""
+    return f"SELECT {select} FROM {object_name}{where}{order}"
 
 
 def salesforce_endpoint(method: str, url: str) -> Endpoint | None:
@@ -391,9 +456,29 @@ def salesforce_endpoint(method: str, url: str) -> Endpoint | None:
         return Endpoint("query.more", "read")
     if rest.startswith("composite/sobjects"):
         return Endpoint(f"composite.sobjects.{method.lower()}", kind)
+    bulk = _BULK_PATH.fullmatch(rest)
+    if bulk is not None:
+        return _bulk_endpoint(method, bulk, kind)
     if rest.startswith("sobjects"):
         return Endpoint(f"sobject.{method.lower()}", kind)
     return Endpoint(rest.split("/", 1)[0] or "root", kind)
+
+
+def _bulk_endpoint(method: str, match: re.Match[str], kind: Kind) -> Endpoint:
+    """Bulk API 2.0 calls by the names of the guide's resources (and of the fake's routes):
+    bulk2.ingest.create, .upload, .state, .get, .failedResults; bulk2.query.create, .results."""
+    job, part = match["job"], match["part"]
+    if job is None:
+        action = "create" if method == "POST" else "list"
+    elif part is None:
+        action = _BULK_JOB_METHODS.get(method, method.lower())
+        if match["kind"] == "query" and action == "state":
+            action = "abort"  # the one state change a query job takes
+    else:
+        action = _BULK_PARTS.get(part.lower(), part)
+    if match["kind"] == "query" and action == "create":
+        kind = "read"  # a query job writes nothing to the org
+    return Endpoint(f"bulk2.{match['kind']}.{action}", kind)
 
 
 def _collection_record(object_name: str, update: RecordUpdate) -> dict[str, Any]:

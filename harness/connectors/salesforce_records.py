@@ -2,6 +2,7 @@
 
     records, next_url = parse_query_page(body, "Contact", ["FirstName"])
     results = parse_save_results(body, "Contact", chunk)   # one WriteResult per record, in order
+    records = parse_bulk_rows(csv_text, "Contact", ["FirstName"])  # a Bulk API 2.0 result set
 
 Anything the documented shape does not allow (a record without Id, a number where a string
 belongs, a results list of the wrong length) is an ApiContractError naming the object, the
@@ -10,6 +11,8 @@ record and the field, because acting on a half-understood answer corrupts the sy
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +22,9 @@ from harness.connectors.http_errors import contract_error
 
 # Per-record codes that may succeed on the next attempt: the row was busy, not wrong.
 RETRIABLE_RECORD_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
-MODSTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"  # 2026-01-05T09:00:00.000+0000
+# REST 2026-01-05T09:00:00.000+0000; Bulk API CSV 2026-01-05T09:00:00.000Z (%z reads both).
+MODSTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
+BULK_BOOLEANS = {"true": True, "false": False}
 
 
 def parse_query_page(
@@ -38,6 +43,47 @@ def parse_query_page(
     names = tuple(dict.fromkeys(fields))  # shared by the page's records
     records = [parse_record(raw, object_name, names) for raw in body["records"]]
     return records, None if done else str(next_url)
+
+
+def query_total(body: Any, object_name: str) -> int:
+    """totalSize of a query page: how many records the whole query returns."""
+    total = body.get("totalSize") if isinstance(body, Mapping) else None
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise contract_error(
+            "Salesforce", f"query of {object_name}", f"'totalSize' is {total!r}, not a count"
+        )
+    return total
+
+
+def parse_bulk_rows(text: str, object_name: str, fields: Sequence[str]) -> list[SourceRecord]:
+    """One result set of a Bulk API 2.0 query job (CSV, a header row first) as the records a
+    REST page of the same query gives: an empty value is null, IsDeleted "true"/"false".
+
+    "Get Results for a Query Job" (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_get_job_results.htm)
+    shows every value quoted; Salesforce stores no empty text, so "" can only be a null.
+    """
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        return []
+    names = tuple(dict.fromkeys(fields))
+    records = []
+    for number, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise contract_error(
+                "Salesforce",
+                f"Bulk API 2.0 query of {object_name}",
+                f"CSV line {number} has {len(row)} values, its header {len(header)}",
+            )
+        raw = {name: _bulk_value(name, value) for name, value in zip(header, row, strict=True)}
+        records.append(parse_record(raw, object_name, names))
+    return records
+
+
+def _bulk_value(name: str, text: str) -> Any:
+    if name.lower() == "isdeleted":
+        return BULK_BOOLEANS.get(text, text)  # anything else fails parse_record's check
+    return text or None
 
 
 def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SourceRecord:

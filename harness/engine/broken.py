@@ -18,11 +18,13 @@ from functools import partial
 
 from harness.connectors.base import (
     CrmofficeApi,
+    PathChoice,
     RecordUpdate,
     SalesforceApi,
     SourceRecord,
     Value,
     WriteResult,
+    rest_only,
 )
 from harness.connectors.salesforce import SalesforceConnector
 from harness.engine import (
@@ -169,12 +171,21 @@ class _SalesforceWrapper:
         self._api, self.calls = api, api.calls
 
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
-        return self._api.query_changed(object_name, fields, since)
+        return self._api.query_changed(object_name, fields, since, path)
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         return self._api.update_many(object_name, updates)
+
+    def bulk_update_many(
+        self, object_name: str, updates: Sequence[RecordUpdate]
+    ) -> list[WriteResult]:
+        return self._api.bulk_update_many(object_name, updates)
 
     def create_many(
         self, object_name: str, records: Sequence[Mapping[str, Value]]
@@ -205,9 +216,13 @@ class _CrmofficeWrapper:
 
 class _WholeSecondsSalesforce(_SalesforceWrapper):
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
-        return _whole_seconds(self._api.query_changed(object_name, fields, since))
+        return _whole_seconds(self._api.query_changed(object_name, fields, since, path))
 
 
 class _WholeSecondsCrmoffice(_CrmofficeWrapper):
@@ -256,9 +271,13 @@ def _first_page(pages: Iterator[list[SourceRecord]]) -> Iterator[list[SourceReco
 
 class _FirstPageSalesforce(_SalesforceWrapper):
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
-        return _first_page(self._api.query_changed(object_name, fields, since))
+        return _first_page(self._api.query_changed(object_name, fields, since, path))
 
 
 class _FirstPageCrmoffice(_CrmofficeWrapper):

@@ -156,11 +156,11 @@ class TalkEngine:
         collected = Collected()
         for obj in self.mapping.salesforce_objects:
             fields = _union(f.salesforce_fields for f in self.mapping.flows_from_salesforce(obj))
-            collected.salesforce[obj] = self._read(
-                ("salesforce", obj),
-                collected,
-                partial(self.salesforce.query_changed, obj, fields),
+            # The first page's size decides REST pages or one Bulk API 2.0 job for the rest.
+            read = partial(
+                self.salesforce.query_changed, obj, fields, path=self.mapping.salesforce_path
             )
+            collected.salesforce[obj] = self._read(("salesforce", obj), collected, read)
         for type_name in self.mapping.crmoffice_types:
             flows = self.mapping.flows_into_crmoffice(type_name)
             fields = _union(f.crmoffice_fields for f in flows)
@@ -208,8 +208,13 @@ class TalkEngine:
         """Deletes, inserts and pairs of one flow, a chunk of records at a time.
 
         Only a chunk's links and plans are in memory at once; pairs that write to Salesforce
-        wait in `pending` until they fill a Collections call, so the calls stay at the minimum.
+        wait in `pending` until they fill a Collections call (or, when the cycle may write
+        more than the Bulk threshold, a Bulk API 2.0 job), so the calls stay at the minimum.
         """
+        size = self.mapping.salesforce_batch_size
+        batch = self.mapping.salesforce_write_batch(
+            _salesforce_writes_at_most(flow, collected, retries)
+        )
         pending = _PendingPairs()
         for work in self._flow_chunks(flow, collected, retries):
             self._mark_deletes(work, tally)
@@ -217,9 +222,9 @@ class TalkEngine:
             self._insert_into_salesforce(work, tally)
             for pair in work.pairs:
                 pending.add(plan_pair(pair, self.merge_rule))
-                for chunk in pending.full(self.mapping.salesforce_batch_size):
+                for chunk in pending.full(batch, size):
                     self._sync_chunk(flow, chunk, tally)
-        for last in pending.rest(self.mapping.salesforce_batch_size):
+        for last in pending.rest(size):
             self._sync_chunk(flow, last, tally)
 
     def _flow_chunks(
@@ -483,7 +488,7 @@ class TalkEngine:
         if not writes:
             return {}
         updates = [p.salesforce_update for p in writes if p.salesforce_update is not None]
-        results = self.salesforce.update_many(flow.salesforce_object, updates)
+        results = self._update_salesforce(flow.salesforce_object, updates)
         self.failpoints.hit("after-salesforce-batch")
         failures: dict[str, list[Failure]] = {}
         for plan, result in zip(writes, results, strict=True):
@@ -491,6 +496,13 @@ class TalkEngine:
                 ref = plan.pair.link.source_ref
                 failures.setdefault(ref, []).append(_failure(TO_SF, ref, result))
         return failures
+
+    def _update_salesforce(
+        self, object_name: str, updates: Sequence[RecordUpdate]
+    ) -> list[WriteResult]:
+        if self.mapping.salesforce_path(len(updates)) == "bulk":
+            return self.salesforce.bulk_update_many(object_name, updates)
+        return self.salesforce.update_many(object_name, updates)
 
     def _write_crmoffice(
         self, flow: FlowMapping, chunk: Sequence[PairPlan]
@@ -627,7 +639,8 @@ class TalkEngine:
 
 
 class _PendingPairs:
-    """Plans waiting for their writes: those with a Salesforce update go out 200 to a call."""
+    """Plans waiting for their writes: those with a Salesforce update go out a batch (200, or
+    a Bulk job's worth) at a time, the others `size` at a time."""
 
     def __init__(self) -> None:
         self.salesforce: list[PairPlan] = []
@@ -636,20 +649,36 @@ class _PendingPairs:
     def add(self, plan: PairPlan) -> None:
         (self.others if plan.salesforce_update is None else self.salesforce).append(plan)
 
-    def full(self, size: int) -> Iterator[list[PairPlan]]:
+    def full(self, batch: int, size: int) -> Iterator[list[PairPlan]]:
         """A full chunk of either queue, taken off it (each queue is a list kept in place)."""
-        for waiting in (self.salesforce, self.others):
-            if len(waiting) >= size:
-                chunk = waiting[:size]
-                del waiting[:size]
+        for waiting, limit in ((self.salesforce, batch), (self.others, size)):
+            if len(waiting) >= limit:
+                chunk = waiting[:limit]
+                del waiting[:limit]
                 yield chunk
 
     def rest(self, size: int) -> Iterator[Sequence[PairPlan]]:
-        # Salesforce writes first, so the last partial Collections call is the only one.
+        # Salesforce writes first and all in the first chunk, so the last partial Collections
+        # call (or Bulk job) is the only one.
         waiting = self.salesforce + self.others
+        head = max(len(self.salesforce), size)
         self.salesforce.clear()
         self.others.clear()
-        yield from _chunks(waiting, size)
+        if waiting:
+            yield waiting[:head]
+        yield from _chunks(waiting[head:], size)
+
+
+def _salesforce_writes_at_most(
+    flow: FlowMapping,
+    collected: Collected,
+    retries: Mapping[tuple[str, str], object],
+) -> int:
+    """The most Salesforce updates the flow can make this cycle: one per changed Crmoffice
+    record of its type and per dead letter waiting for a retry (a Salesforce edit alone
+    writes only to Crmoffice)."""
+    waiting = sum(1 for name, _ in retries if name == flow.name)
+    return len(collected.crmoffice.get(flow.crmoffice_type, {})) + waiting
 
 
 def _unstorable(record: SourceRecord) -> str:

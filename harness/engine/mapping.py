@@ -2,6 +2,7 @@
 
     mapping = load_mapping()                       # harness/engine/flows.toml
     contact = mapping.flow("contact"); contact.salesforce_ref("003...")  # salesforce-contact:003...
+    mapping.salesforce_path(2_001)                 # "bulk": Bulk API 2.0 above bulk_threshold
 
 Loaded with tomllib into frozen dataclasses. It never reads the dataflow document: the document
 is the oracle, and a mistake here must show up as a red scenario, not as two matching mistakes.
@@ -15,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from harness.connectors.base import SalesforcePath
 from harness.errors import ConfigError
 
 DEFAULT_MAPPING_PATH = Path(__file__).with_name("flows.toml")
@@ -82,6 +84,28 @@ class EngineMapping:
     watermark_overlap: timedelta = timedelta(seconds=2)
     salesforce_batch_size: int = 200
     store_batch_size: int = 200
+    # More records than this in one read or write go through Bulk API 2.0 (flows.toml says
+    # why 2,000); None keeps every call on REST.
+    bulk_threshold: int | None = 2000
+    bulk_batch_size: int = 10_000  # Salesforce updates per Bulk API 2.0 job
+
+    def salesforce_path(self, records: int) -> SalesforcePath:
+        """The engine's one rule for which Salesforce API moves `records` records: REST up to
+        bulk_threshold, Bulk API 2.0 above it."""
+        if self.bulk_threshold is not None and records > self.bulk_threshold:
+            return "bulk"
+        return "rest"
+
+    def salesforce_write_batch(self, expected_writes: int) -> int:
+        """Salesforce updates to gather before writing: a Collections call's worth, or a whole
+        Bulk API 2.0 job's when the cycle may write more than the threshold."""
+        if self.salesforce_path(expected_writes) == "bulk":
+            return self.bulk_batch_size
+        return self.salesforce_batch_size
+
+    def rest_only(self) -> EngineMapping:
+        """The same flows with every Salesforce call on REST (the benchmark's comparison)."""
+        return replace(self, bulk_threshold=None)
 
     def flow(self, name: str) -> FlowMapping:
         for flow in self.flows:
@@ -128,12 +152,25 @@ def parse_mapping(raw: dict[str, Any], *, source: str = "<mapping>") -> EngineMa
     flows = tuple(_parse_flow(item, source) for item in raw.get("flow", []))
     if not flows:
         raise ConfigError(f"engine mapping {source} has no [[flow]] tables")
-    return EngineMapping(
+    mapping = EngineMapping(
         flows=flows,
         watermark_overlap=timedelta(seconds=float(engine.get("watermark_overlap_seconds", 2.0))),
         salesforce_batch_size=int(engine.get("salesforce_batch_size", 200)),
         store_batch_size=int(engine.get("store_batch_size", 200)),
+        bulk_threshold=int(engine.get("bulk_threshold", 2000)),
+        bulk_batch_size=int(engine.get("bulk_batch_size", 10_000)),
     )
+    _check_bulk(mapping, source)
+    return mapping
+
+
+def _check_bulk(mapping: EngineMapping, source: str) -> None:
+    threshold, batch = mapping.bulk_threshold, mapping.bulk_batch_size
+    if threshold is not None and (threshold < 0 or batch <= threshold):
+        raise ConfigError(
+            f"engine mapping {source}: bulk_threshold {threshold} and bulk_batch_size {batch};"
+            " expected a threshold of 0 or more and a Bulk job larger than it (e.g. 2000, 10000)"
+        )
 
 
 def _parse_flow(item: dict[str, Any], source: str) -> FlowMapping:

@@ -15,7 +15,8 @@ N = 2_000
 
 @pytest.fixture(scope="module")
 def result() -> BenchResult:
-    return run_bench(N)
+    # The engine as shipped only: at 2,000 records REST is its path anyway (test_salesforce_apis).
+    return run_bench(N, ("bulk",))
 
 
 def _phase(result: BenchResult, name: str) -> dict[str, Any]:
@@ -82,6 +83,8 @@ def test_json_has_the_fields_other_tools_read(
         for key in ("calls", "min_calls"):
             assert set(phase[key]) == {"salesforce", "crmoffice"}
             assert all(set(kinds) == {"read", "write"} for kinds in phase[key].values())
+        assert set(phase["salesforce_api"]) == {"bulk", "rest"}  # side by side by default
+        assert phase["salesforce_api"]["bulk"]["calls"] == phase["calls"]["salesforce"]
 
 
 def test_text_output_names_every_phase(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,6 +92,12 @@ def test_text_output_names_every_phase(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert all(f"\n{name}:" in out for name in ("initial", "incremental", "quiet"))
     assert "peak RSS" in out
+    assert out.count("as shipped (Bulk above the threshold)") == 3 and "REST only" in out
+
+
+def test_one_salesforce_api_prints_no_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--records", "20", "--salesforce-api", "rest"]) == 0
+    assert "calls by API" not in capsys.readouterr().out
 
 
 def test_records_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures for connector tests: a recording sleep, and an error check that every test uses.
+"""Shared fixtures for connector tests: a recording sleep, an error check that every test uses,
+and a fake world (at T0) with a SalesforceConnector on it.
 
     error = expect_error(AuthenticationError, lambda: connector.is_sandbox())
     assert sleeps == [7.0]
@@ -10,12 +11,19 @@ expect_error asserts the class, that the message is one line, and that no secret
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from harness.clock import FakeClock
+from harness.connectors.salesforce import SalesforceConnector
 from harness.errors import TalkQAError
+from harness.fakes.salesforce import FakeSalesforce
+from harness.fakes.world import FakeWorld
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 # Every secret the connector tests hand out; none may show up in an error.
 SECRETS: list[str] = [
@@ -64,3 +72,20 @@ def expect_error() -> ExpectError:
         return info.value
 
     return check
+
+
+@pytest.fixture
+def world() -> Iterator[FakeWorld]:
+    world = FakeWorld(FakeClock(T0))
+    with world.activated():
+        yield world
+
+
+@pytest.fixture
+def fake(world: FakeWorld) -> FakeSalesforce:
+    return world.salesforce
+
+
+@pytest.fixture
+def connector(world: FakeWorld, nap: Callable[[float], None]) -> SalesforceConnector:
+    return SalesforceConnector(world.salesforce_settings(), sleep=nap)

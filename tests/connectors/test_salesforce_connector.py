@@ -47,23 +47,6 @@ FIELDS = ["FirstName", "LastName", "MobilePhone", "Phone"]
 
 
 @pytest.fixture
-def world() -> Iterator[FakeWorld]:
-    world = FakeWorld(FakeClock(T0))
-    with world.activated():
-        yield world
-
-
-@pytest.fixture
-def fake(world: FakeWorld) -> FakeSalesforce:
-    return world.salesforce
-
-
-@pytest.fixture
-def connector(world: FakeWorld, nap: Nap) -> SalesforceConnector:
-    return SalesforceConnector(world.salesforce_settings(), sleep=nap)
-
-
-@pytest.fixture
 def domain_fake() -> Iterator[FakeSalesforce]:
     """An org whose instance is a My Domain, for client credentials and JWT."""
     fake = FakeSalesforce(

@@ -6,7 +6,9 @@
 Small but honest to the Protocols: ordering by (modified_at, id), inclusive `since`, pages,
 deleted records listed with deleted=True, idempotency keys (same key + same body replays, a
 different body is refused), per-record rejections (FirstName over 40 characters ->
-STRING_TOO_LONG), and a CallCounter per API call.
+STRING_TOO_LONG), and a CallCounter per API call, Bulk API 2.0 jobs counted as the connector's
+are (query: create, two polls, a call per 50,000; update: create, upload, close, two polls,
+failedResults when a row failed).
 """
 
 from __future__ import annotations
@@ -15,12 +17,30 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from harness.clock import FakeClock
-from harness.connectors.base import CallCounter, RecordUpdate, SourceRecord, Value, WriteResult
+from harness.connectors.base import (
+    CallCounter,
+    PathChoice,
+    RecordUpdate,
+    SourceRecord,
+    Value,
+    WriteResult,
+    rest_only,
+)
 
 SF_LIMITS = {"FirstName": 40, "LastName": 80, "Phone": 40, "MobilePhone": 40}
 SF_PREFIX = {"Contact": "003", "Product2": "01t", "Customer": "0o6"}
+BULK_SET = 50_000  # records per Bulk API 2.0 query result set, as the connector asks
+BULK_QUERY_CALLS = ("bulk2.query.create", "bulk2.query.get", "bulk2.query.get")
+BULK_UPDATE_CALLS: tuple[tuple[str, Literal["read", "write"]], ...] = (
+    ("bulk2.ingest.create", "write"),
+    ("bulk2.ingest.upload", "write"),
+    ("bulk2.ingest.state", "write"),
+    ("bulk2.ingest.get", "read"),
+    ("bulk2.ingest.get", "read"),
+)
 
 
 @dataclass
@@ -38,23 +58,26 @@ class _Table:
     def changed(
         self, object_name: str, fields: Sequence[str], since: datetime | None, page_size: int
     ) -> Iterator[list[SourceRecord]]:
-        rows = sorted(
-            (r for r in self.rows.values() if since is None or r.modified_at >= since),
-            key=lambda r: (r.modified_at, r.record_id),
-        )
+        rows = self.since(since)
         if not rows:
             yield []  # a real API answers an empty page, and that call counts
         for start in range(0, len(rows), page_size):
-            yield [
-                SourceRecord(
-                    object_name,
-                    r.record_id,
-                    {f: r.values.get(f) for f in fields},
-                    r.modified_at,
-                    r.deleted,
-                )
-                for r in rows[start : start + page_size]
-            ]
+            yield _records(object_name, fields, rows[start : start + page_size])
+
+    def since(self, since: datetime | None) -> list[Row]:
+        return sorted(
+            (r for r in self.rows.values() if since is None or r.modified_at >= since),
+            key=lambda r: (r.modified_at, r.record_id),
+        )
+
+
+def _records(object_name: str, fields: Sequence[str], rows: Sequence[Row]) -> list[SourceRecord]:
+    return [
+        SourceRecord(
+            object_name, r.record_id, {f: r.values.get(f) for f in fields}, r.modified_at, r.deleted
+        )
+        for r in rows
+    ]
 
 
 class MemorySalesforceApi:
@@ -93,21 +116,44 @@ class MemorySalesforceApi:
     # --- SalesforceApi ----------------------------------------------------------------------
 
     def query_changed(
-        self, object_name: str, fields: Sequence[str], since: datetime | None
+        self,
+        object_name: str,
+        fields: Sequence[str],
+        since: datetime | None,
+        path: PathChoice = rest_only,
     ) -> Iterator[list[SourceRecord]]:
+        rows = self._table(object_name).since(since)
         self.calls.count("query", "read")
-        for index, page in enumerate(
-            self._table(object_name).changed(object_name, fields, since, self.page_size)
-        ):
-            if index:
-                self.calls.count("query.more", "read")
-            yield page
+        yield _records(object_name, fields, rows[: self.page_size])
+        rest = rows[self.page_size :]
+        if rest and path(len(rows)) == "bulk":
+            for name in BULK_QUERY_CALLS:
+                self.calls.count(name, "read")
+            for start in range(0, len(rest), BULK_SET):
+                self.calls.count("bulk2.query.results", "read")
+                yield _records(object_name, fields, rest[start : start + BULK_SET])
+            return
+        for start in range(0, len(rest), self.page_size):
+            self.calls.count("query.more", "read")
+            yield _records(object_name, fields, rest[start : start + self.page_size])
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
         results: list[WriteResult] = []
         for start in range(0, len(updates), 200):
             self.calls.count("composite.sobjects.patch", "write")
             results.extend(self._update(object_name, u) for u in updates[start : start + 200])
+        return results
+
+    def bulk_update_many(
+        self, object_name: str, updates: Sequence[RecordUpdate]
+    ) -> list[WriteResult]:
+        if not updates:
+            return []
+        for name, kind in BULK_UPDATE_CALLS:
+            self.calls.count(name, kind)
+        results = [self._update(object_name, u) for u in updates]
+        if not all(r.ok for r in results):
+            self.calls.count("bulk2.ingest.failedResults", "read")
         return results
 
     def create_many(

@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.engine import EngineContext, create_engine
 from harness.engine.engine import TalkEngine
+from harness.engine.mapping import EngineMapping
 from harness.fakes.world import FakeWorld
 
 
@@ -23,14 +24,21 @@ class WorldRig:
             world.crmoffice,
             world.clock,
         )
+        # The connectors' pauses (retries, Bulk API job polls) are recorded, not slept: the
+        # fakes answer at once, and a Bulk job finishes on its second poll whatever the wait.
+        self.pauses: list[float] = []
         self.context = EngineContext(
-            world.salesforce_settings(), world.crmoffice_settings(), state_path, clock=world.clock
+            world.salesforce_settings(),
+            world.crmoffice_settings(),
+            state_path,
+            clock=world.clock,
+            sleep=self.pauses.append,
         )
         self.engines: list[TalkEngine] = []
         self.closing: list[Any] = []  # other engines (SyncEngine) to close with the rig
 
-    def engine(self) -> TalkEngine:
-        engine = create_engine(self.context)
+    def engine(self, mapping: EngineMapping | None = None) -> TalkEngine:
+        engine = create_engine(self.context, mapping=mapping)
         assert isinstance(engine, TalkEngine)
         self.engines.append(engine)
         return engine
