@@ -12,7 +12,6 @@ result adds them up and says which pre-existing records changed (it must be none
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from typing import Any
 
 from harness.errors import ConfigError
 from harness.sandbox import seam
+from harness.sandbox.config import child_environment
 
 REPO = Path(__file__).resolve().parents[2]
 OUTCOME = re.compile(r"(\d+) (passed|failed|skipped|errors?|deselected|xfailed|xpassed)")
@@ -97,7 +97,7 @@ def run_sandbox_bench(
 
 
 def _environment(folder: Path, preexisting: int, latency_ms: float) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TALKQA_", "PYTEST_"))}
+    base = child_environment(without=("TALKQA_", "PYTEST_"))
     return {
         **base,
         **seam.seam_environment(),

@@ -11,7 +11,6 @@ Contacts. Before the lock, 300 Contacts became 500 in 3 tries of 5 (issue 14, it
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.reliability.crash import CHILD, count_damage, seed_contacts, served_world
+from harness.sandbox.config import child_environment
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _one_try(records: int, folder: Path) -> tuple[int, int, int, int]:
         racers = [
             subprocess.Popen(
                 command,
-                env=dict(os.environ),
+                env=child_environment(),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,

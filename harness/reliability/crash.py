@@ -13,7 +13,6 @@ Crmoffice exactly once with its values, and the links are one-to-one.
 from __future__ import annotations
 
 import math
-import os
 import random
 import signal
 import subprocess
@@ -31,6 +30,7 @@ from harness.engine.mapping import load_mapping, property_map
 from harness.fakes.http import serve
 from harness.fakes.world import FakeWorld
 from harness.links import LinkStore
+from harness.sandbox.config import child_environment
 
 CHILD = "harness.reliability.crash_child"
 # Boundaries a first full sync crosses (no linked pair yet, so no merge writes), with weights:
@@ -131,7 +131,7 @@ def seed_contacts(world: FakeWorld, records: int) -> dict[str, dict[str, str]]:
 
 
 def _engine(addresses: list[str], state: Path, args: list[str], failpoint: str | None) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKQA_FAILPOINT")}
+    env = child_environment(without=("TALKQA_FAILPOINT",))
     if failpoint:
         env["TALKQA_FAILPOINT"] = failpoint
     command = [sys.executable, "-m", CHILD, *addresses, str(state), *args]

@@ -86,6 +86,12 @@ def environ_with_dotenv(
     return values
 
 
+def child_environment(*, without: tuple[str, ...] = ()) -> dict[str, str]:
+    """The environment a child process of talkqa's starts with (PATH, HOME, ...), less the
+    variables whose names start with `without`: copied here, the one module that reads it."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(without)}  # () keeps all
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
     """KEY=VALUE lines; '#' comments, blank lines and an optional 'export ' are allowed."""
     if not path.is_file():
