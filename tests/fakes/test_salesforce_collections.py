@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from simple_salesforce import Salesforce
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
 from harness.fakes.faults import FaultKind
 from harness.fakes.salesforce import FakeSalesforce
@@ -140,3 +140,72 @@ def test_an_id_of_the_wrong_type_is_malformed_as_the_update_page_shows(
                 }
             ],
         }
+
+
+UPSERT_PAGE = (
+    "https://developer.salesforce.com/docs/platform/api-rest/guide/"
+    "resources-composite-sobjects-collections-upsert.html"
+)
+
+
+def _upsert(client: Salesforce, field: str, records: list[dict[str, Any]]) -> Any:
+    return client.restful(
+        f"composite/sobjects/Contact/{field}",
+        method="PATCH",
+        json={"allOrNone": False, "records": records},
+    )
+
+
+def test_collections_upsert_creates_and_updates_by_the_external_id(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """ "Upsert Records Using sObject Collections" (REST API Developer Guide, UPSERT_PAGE): a
+    PATCH to composite/sobjects/<Object>/<ExternalIdFieldName> creates or updates up to 200
+    records by the key, returns UpsertResults in the order sent with `created`, 200 OK when the
+    request is well formed, and per-item errors in the errors array."""
+    existing = sf_fake.insert("Contact", {"LastName": "Lovelace", "Email": "ada@example.com"})
+    contact = {"type": "Contact"}
+    results = _upsert(
+        sf_client,
+        "Email",
+        [
+            {"attributes": contact, "Email": "ada@example.com", "FirstName": "Ada"},
+            {"attributes": contact, "Email": "grace@example.com", "LastName": "Hopper"},
+            {"attributes": contact, "Email": "no-name@example.com"},  # LastName is required
+        ],
+    )
+    assert [(r["success"], r.get("created")) for r in results[:2]] == [(True, False), (True, True)]
+    assert results[0]["id"] == existing
+    assert sf_fake.get("Contact", existing)["FirstName"] == "Ada"
+    assert sf_fake.get("Contact", results[1]["id"])["LastName"] == "Hopper"
+    assert results[2]["success"] is False
+    assert results[2]["errors"][0]["statusCode"] == "REQUIRED_FIELD_MISSING"
+
+
+def test_collections_upsert_takes_only_its_own_type_and_no_record_ids(
+    sf_client: Salesforce, sf_fake: FakeSalesforce
+) -> None:
+    """UPSERT_PAGE: "The list can contain objects only of the type indicated in the request
+    URI", "Each object ... must contain an attributes map ... a value for type", and "Only
+    external ids are supported. Don't use record ids"; each is that item's error."""
+    made = sf_fake.insert("Contact", {"LastName": "Lovelace", "Email": "ada@example.com"})
+    results = _upsert(
+        sf_client,
+        "Email",
+        [
+            {"attributes": {"type": "Lead"}, "Email": "x@example.com", "LastName": "X"},
+            {"Email": "y@example.com", "LastName": "Y"},
+            {"attributes": {"type": "Contact"}, "Id": made, "LastName": "Z"},
+        ],
+    )
+    assert [r["success"] for r in results] == [False, False, False]
+    codes = [r["errors"][0]["statusCode"] for r in results]
+    assert codes == ["INVALID_TYPE", "INVALID_TYPE", "INVALID_FIELD"]
+
+
+def test_collections_upsert_on_a_field_that_is_no_key_is_not_found(sf_client: Salesforce) -> None:
+    """UPSERT_PAGE names an external ID field in the URI; a field that is neither an external
+    ID nor an idLookup field cannot key an upsert (as for a single record, dome_upsert.htm)."""
+    with pytest.raises(SalesforceResourceNotFound) as refused:
+        _upsert(sf_client, "Title", [{"attributes": {"type": "Contact"}, "Title": "QA"}])
+    assert refused.value.content[0]["errorCode"] == "NOT_FOUND"

@@ -2,6 +2,7 @@
 
     composite_post(org, request, match)    # {"allOrNone": false, "records": [...]} -> SaveResults
     composite_delete(org, request, match)  # ?ids=a,b&allOrNone=true
+    composite_upsert(org, request, match)  # PATCH .../composite/sobjects/Contact/Email
 
 Every record gets its own SaveResult (errors keyed statusCode). With allOrNone, one failure
 rolls the whole call back and every other record reports ALL_OR_NONE_OPERATION_ROLLED_BACK.
@@ -18,7 +19,7 @@ from harness.fakes.faults import Fault
 from harness.fakes.http import FakeRequest, FakeResponse
 from harness.fakes.salesforce import ids
 from harness.fakes.salesforce.bodies import bad_request, json_object
-from harness.fakes.salesforce.errors import ApiError, unable_to_lock_row
+from harness.fakes.salesforce.errors import ApiError, not_found, unable_to_lock_row
 from harness.fakes.salesforce.org import Org
 from harness.fakes.salesforce.store import Record
 from harness.fakes.salesforce.validation import validate_write
@@ -32,7 +33,9 @@ ROLLED_BACK = ApiError(
     "header",
     [],
 )
-Operation = Callable[[Org, Any], str]  # one record's write; returns its id or raises ApiError
+# One record's write: its id (and for an upsert, whether it was created), or an ApiError.
+Operation = Callable[[Org, Any], "str | tuple[str, bool]"]
+UPSERT_SINCE = 46.0  # "This request is available in API version 46 and later."
 
 
 def composite_post(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
@@ -43,6 +46,29 @@ def composite_post(org: Org, request: FakeRequest, match: Match) -> FakeResponse
 def composite_patch(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     all_or_none, records = _records_body(request)
     return _run(org, request.fault, all_or_none, records, _update_one)
+
+
+def composite_upsert(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
+    """PATCH composite/sobjects/<Object>/<ExternalIdField> ("Upsert Records Using sObject
+    Collections", REST API Developer Guide): up to 200 records of the URI's type, each with its
+    attributes type and the key field, never an Id; UpsertResults in order, `created` telling
+    an insert from an update; available from API 46.0."""
+    if float(match["version"]) < UPSERT_SINCE:
+        raise not_found()
+    meta = org.sobject_for_write(match["sobject"])
+    key = meta.field(match["field"])
+    if key is None or not key.upsert_key:
+        raise ApiError(
+            404,
+            "NOT_FOUND",
+            f"Provided external ID field does not exist or is not accessible: {match['field']}",
+        )
+    all_or_none, records = _records_body(request)
+
+    def upsert_one(org: Org, item: Any) -> tuple[str, bool]:
+        return _upsert_one(org, item, meta.name, key.name)
+
+    return _run(org, request.fault, all_or_none, records, upsert_one)
 
 
 def composite_delete(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
@@ -81,12 +107,19 @@ def _run(
         try:
             if fault is not None and index == fault.record_index:
                 raise _injected(fault, item)
-            results.append({"id": operation(org, item), "success": True, "errors": []})
+            results.append(_saved(operation(org, item)))
         except ApiError as error:
             results.append(error)
     failed = any(isinstance(r, ApiError) for r in results)
     org.store.end(journal, commit=not (all_or_none and failed))
     return FakeResponse(200, [_save_result(r, all_or_none and failed) for r in results])
+
+
+def _saved(outcome: str | tuple[str, bool]) -> dict[str, Any]:
+    if isinstance(outcome, str):
+        return {"id": outcome, "success": True, "errors": []}
+    record_id, created = outcome
+    return {"id": record_id, "success": True, "errors": [], "created": created}
 
 
 def _save_result(result: dict[str, Any] | ApiError, rolled_back: bool) -> dict[str, Any]:
@@ -136,6 +169,32 @@ def _update_one(org: Org, item: Any) -> str:
     values = validate_write(meta, rest, creating=False, resolve=org.store)
     org.store.update(meta, record, values, at=org.clock.now())
     return record.id
+
+
+def _upsert_one(org: Org, item: Any, sobject: str, key: str) -> tuple[str, bool]:
+    typed, fields = _typed_record(org, item)
+    if typed != sobject:
+        raise ApiError(
+            400, "INVALID_TYPE", f"Record type {typed} does not match the URI's {sobject}", []
+        )
+    if _item_id(item) is not None:
+        raise ApiError(400, "INVALID_FIELD", "Only external ids are supported: no Id", ["Id"])
+    value = fields.get(key)
+    if not isinstance(value, str) or not value:
+        raise ApiError(400, "MISSING_ARGUMENT", f"{key} not specified", [key])
+    meta = org.sobject_for_write(sobject)
+    found = org.store.find_by(meta.name, key, value)
+    if len(found) > 1:
+        raise ApiError(
+            300, "DUPLICATE_EXTERNAL_ID", f"{key}: more than one record found for {value}", [key]
+        )
+    rest = {k: v for k, v in fields.items() if k != "attributes"}
+    if found:
+        values = validate_write(meta, rest, creating=False, resolve=org.store)
+        org.store.update(meta, found[0], values, at=org.clock.now())
+        return found[0].id, False
+    values = validate_write(meta, rest, creating=True, resolve=org.store)
+    return org.store.create(meta, values, at=org.clock.now()), True
 
 
 def _delete_one(org: Org, item: Any) -> str:

@@ -78,6 +78,13 @@ REST_ROUTES: tuple[tuple[str, str, str, CallKind, OrgHandler], ...] = (
         collections.composite_patch,
     ),
     (
+        "composite.sobjects.upsert",
+        "PATCH",
+        BASE + r"/composite/sobjects/(?P<sobject>\w+)/(?P<field>\w+)/?",
+        "write",
+        collections.composite_upsert,
+    ),
+    (
         "composite.sobjects.delete",
         "DELETE",
         BASE + r"/composite/sobjects/?",
