@@ -37,7 +37,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.returncode == 0, built.stdout + built.stderr
     [wheel] = wheels.glob("talkqa-*.whl")
     done = subprocess.run(
-        [*pip, "install", "--no-deps", "--prefix", str(prefix), str(wheel)],
+        # --ignore-installed: never uninstall this environment's own (editable) talkqa first.
+        [*pip, "install", "--no-deps", "--ignore-installed", "--prefix", str(prefix), str(wheel)],
         capture_output=True,
         text=True,
         timeout=300,
