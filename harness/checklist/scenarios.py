@@ -391,73 +391,61 @@ def cleared_to_source(flow: FlowSpec) -> Scenario | None:
     return cleared(flow, "source")
 
 
-def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
-    """Cleared in the target, a field the source requires (Salesforce's LastName, sent back)."""
-    rows = tuple(
-        (*_row(m), empty) for m in flow.properties if m.source_required for empty in EMPTIES
-    )
+@dataclass(frozen=True)
+class _Refusal:
+    """Which side requires the field (and refuses it empty), and which side clears it."""
+
+    requires: str  # "source" or "target"
+
+    def rows(self, flow: FlowSpec) -> tuple[tuple[str, ...], ...]:
+        required = [
+            m
+            for m in flow.properties
+            if (m.source_required if self.requires == "source" else m.target_required)
+        ]
+        return tuple((*_row(m), empty) for m in required for empty in EMPTIES)
+
+
+def _cleared_required(flow: FlowSpec, refusal: _Refusal) -> Scenario | None:
+    """A field one system requires, cleared in the other: the write is dead-lettered with
+    REQUIRED_FIELD_MISSING and the requiring system keeps its value."""
+    rows = refusal.rows(flow)
     if not rows:
         return None
     source_column, target_column = _columns(flow)
+    by_source = refusal.requires == "source"
+    kept, cleared_column = (
+        (source_column, target_column) if by_source else (target_column, source_column)
+    )
+    requiring, clearing = (
+        (flow.source_system, flow.target_system)
+        if by_source
+        else (flow.target_system, flow.source_system)
+    )
     return Scenario(
         ("property", "empty-value", "dead-letter", story("cleared-required-field", flow)),
-        f"<{target_column}> cleared in {flow.target_system} cannot empty the required "
-        f"{flow.source_system} <{source_column}>: dead-lettered, the value stays",
+        f"<{cleared_column}> cleared in {clearing} cannot empty the required "
+        f"{requiring} <{kept}>: dead-lettered, the value stays",
         (
             _step(p.LINKED_RECORD, flow),
-            _step(
-                p.CLEAR,
-                flow,
-                property=f"<{target_column}>",
-                empty="<empty>",
-                system=flow.target_system,
-            ),
+            _step(p.CLEAR, flow, property=f"<{cleared_column}>", empty="<empty>", system=clearing),
             _step(p.RUN_CYCLE, flow),
-            _step(
-                p.DEAD_LETTERED,
-                flow,
-                property=f"<{source_column}>",
-                reason="REQUIRED_FIELD_MISSING",
-            ),
-            _step(p.SOURCE_KEEPS, flow, property=f"<{source_column}>"),
+            _step(p.DEAD_LETTERED, flow, property=f"<{kept}>", reason="REQUIRED_FIELD_MISSING"),
+            _step(p.SOURCE_KEEPS if by_source else p.TARGET_KEEPS, flow, property=f"<{kept}>"),
         ),
         (_row_header(flow, "empty"), *rows),
     )
+
+
+def cleared_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
+    """Cleared in the target, a field the source requires (Salesforce's LastName, sent back)."""
+    return _cleared_required(flow, _Refusal("source"))
 
 
 def cleared_target_required_is_dead_lettered(flow: FlowSpec) -> Scenario | None:
     """Cleared in the source, a field the target requires (a Crmoffice name cleared, sent to
     Salesforce's Account.Name)."""
-    rows = tuple(
-        (*_row(m), empty) for m in flow.properties if m.target_required for empty in EMPTIES
-    )
-    if not rows:
-        return None
-    source_column, target_column = _columns(flow)
-    return Scenario(
-        ("property", "empty-value", "dead-letter", story("cleared-required-field", flow)),
-        f"<{source_column}> cleared in {flow.source_system} cannot empty the required "
-        f"{flow.target_system} <{target_column}>: dead-lettered, the value stays",
-        (
-            _step(p.LINKED_RECORD, flow),
-            _step(
-                p.CLEAR,
-                flow,
-                property=f"<{source_column}>",
-                empty="<empty>",
-                system=flow.source_system,
-            ),
-            _step(p.RUN_CYCLE, flow),
-            _step(
-                p.DEAD_LETTERED,
-                flow,
-                property=f"<{target_column}>",
-                reason="REQUIRED_FIELD_MISSING",
-            ),
-            _step(p.TARGET_KEEPS, flow, property=f"<{target_column}>"),
-        ),
-        (_row_header(flow, "empty"), *rows),
-    )
+    return _cleared_required(flow, _Refusal("target"))
 
 
 def empty_no_flip_flop(flow: FlowSpec) -> Scenario | None:

@@ -11,8 +11,6 @@ the Sesam engine cannot run, each skipped with its reason.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from harness.checklist.items import red_stories
 from harness.fakes.world import FAKE_SESAM_JWT
 from harness.qa.signoff import Result, read_results
 from harness.spec import load_spec
+from tests.runs import run_features
 
 REPO = Path(__file__).resolve().parents[2]
 FLOWS = load_spec(REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst").flows
@@ -32,24 +31,11 @@ SKIPPED_THROUGH_A_NODE = {
 
 
 def through_the_node(inner: str, results: Path) -> list[Result]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            "-p",
-            "no:xdist",
-            "--sync-engine=sesam",
-            f"--sesam-node-engine={inner}",
-            f"--alluredir={results}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
+    done = run_features(
+        "--sync-engine=sesam",
+        f"--sesam-node-engine={inner}",
+        f"--alluredir={results}",
         timeout=600,
-        check=False,
     )
     assert done.returncode in (0, 1), f"the checklist could not run:\n{done.stdout[-3000:]}"
     found = read_results(results)

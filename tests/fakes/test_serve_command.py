@@ -45,6 +45,20 @@ def free_ports() -> int:
     raise RuntimeError("no three adjacent free ports on loopback")
 
 
+def crm_token(base: str) -> str:
+    """An access token of the served Crmoffice, by client credentials (its dummy ones)."""
+    answer = requests.post(
+        f"{base}/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FAKE_CRM_CLIENT_ID,
+            "client_secret": FAKE_CRM_CLIENT_SECRET,
+        },
+        timeout=5,
+    )
+    return str(answer.json()["access_token"])
+
+
 @pytest.fixture
 def served() -> Iterator[int]:
     port = free_ports()
@@ -71,15 +85,7 @@ def served() -> Iterator[int]:
 
 def test_crmoffice_answers_a_plain_http_client(served: int) -> None:
     base = f"http://127.0.0.1:{served + 1}"
-    token = requests.post(
-        f"{base}/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": FAKE_CRM_CLIENT_ID,
-            "client_secret": FAKE_CRM_CLIENT_SECRET,
-        },
-        timeout=5,
-    ).json()["access_token"]
+    token = crm_token(base)
     headers = {"Authorization": f"Bearer {token}"}
     created = requests.post(
         f"{base}/contacts", json={"givenName": "Åse"}, headers=headers, timeout=5
@@ -130,15 +136,7 @@ def test_the_sesam_node_syncs_the_served_fakes_through_sesamclient(served: int) 
     engine.close()
     assert report.flows["contact"].inserted == 1
     crm = f"http://127.0.0.1:{served + 1}"
-    token = requests.post(
-        f"{crm}/connect/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": FAKE_CRM_CLIENT_ID,
-            "client_secret": FAKE_CRM_CLIENT_SECRET,
-        },
-        timeout=5,
-    ).json()["access_token"]
+    token = crm_token(crm)
     listed = requests.get(
         f"{crm}/contacts", headers={"Authorization": f"Bearer {token}"}, timeout=5
     ).json()

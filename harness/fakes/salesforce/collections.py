@@ -21,6 +21,7 @@ from harness.fakes.salesforce import ids
 from harness.fakes.salesforce.bodies import bad_request, json_object
 from harness.fakes.salesforce.errors import ApiError, not_found, unable_to_lock_row
 from harness.fakes.salesforce.org import Org
+from harness.fakes.salesforce.rest import upsert_key
 from harness.fakes.salesforce.store import Record
 from harness.fakes.salesforce.validation import validate_write
 
@@ -56,13 +57,7 @@ def composite_upsert(org: Org, request: FakeRequest, match: Match) -> FakeRespon
     if float(match["version"]) < UPSERT_SINCE:
         raise not_found()
     meta = org.sobject_for_write(match["sobject"])
-    key = meta.field(match["field"])
-    if key is None or not key.upsert_key:
-        raise ApiError(
-            404,
-            "NOT_FOUND",
-            f"Provided external ID field does not exist or is not accessible: {match['field']}",
-        )
+    key = upsert_key(meta, match["field"])
     all_or_none, records = _records_body(request)
 
     def upsert_one(org: Org, item: Any) -> tuple[str, bool]:

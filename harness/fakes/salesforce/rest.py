@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from harness.fakes.http import FakeRequest, FakeResponse
 from harness.fakes.salesforce.bodies import bad_request, json_object
 from harness.fakes.salesforce.errors import ApiError, not_found
+from harness.fakes.salesforce.metadata import FieldMeta, SObjectMeta
 from harness.fakes.salesforce.org import Cursor, Org
 from harness.fakes.salesforce.query import run_soql
 from harness.fakes.salesforce.soql import SoqlError
@@ -115,6 +116,19 @@ def update(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     return FakeResponse(204)
 
 
+def upsert_key(meta: SObjectMeta, name: str) -> FieldMeta:
+    """The field an upsert URI names, if it can key one (an external ID or idLookup field);
+    else 404 NOT_FOUND, as single-record and Collections upserts answer alike."""
+    key = meta.field(name)
+    if key is None or not key.upsert_key:
+        raise ApiError(
+            404,
+            "NOT_FOUND",
+            f"Provided external ID field does not exist or is not accessible: {name}",
+        )
+    return key
+
+
 def upsert(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     """PATCH sobjects/<Object>/<field>/<value> ("Insert or Update (Upsert) a Record Using an
     External ID", REST API Developer Guide): no match creates (201, created true), one match
@@ -122,13 +136,7 @@ def upsert(org: Org, request: FakeRequest, match: Match) -> FakeResponse:
     URLs and change nothing. The key must be an external ID or idLookup field, and must not be
     in the body; updateOnly=true refuses to create."""
     meta = org.sobject(match["sobject"])
-    key = meta.field(match["field"])
-    if key is None or not key.upsert_key:
-        raise ApiError(
-            404,
-            "NOT_FOUND",
-            f"Provided external ID field does not exist or is not accessible: {match['field']}",
-        )
+    key = upsert_key(meta, match["field"])
     body = json_object(request, meta.name)
     if any(name.lower() in ("id", key.name.lower()) for name in body):
         raise bad_request(
