@@ -17,7 +17,6 @@ from typing import Any
 from uuid import uuid4
 
 import requests
-from simple_salesforce.login import SalesforceLogin
 
 from harness.bench.budget import CRM_PAGE, SF_BATCH
 from harness.bench.engine_run import CYCLE_GAP_SECONDS, Calls, settle_garbage
@@ -28,9 +27,6 @@ from harness.engine.mapping import property_map
 from harness.fakes.world import (
     FAKE_CRM_CLIENT_ID,
     FAKE_CRM_CLIENT_SECRET,
-    FAKE_SF_PASSWORD,
-    FAKE_SF_TOKEN,
-    FAKE_SF_USERNAME,
     FakeWorld,
 )
 
@@ -72,14 +68,7 @@ class Floor:
 
     def login(self) -> None:
         version = self.world.salesforce_settings().api_version
-        session_id, instance = SalesforceLogin(
-            username=FAKE_SF_USERNAME,
-            password=FAKE_SF_PASSWORD,
-            security_token=FAKE_SF_TOKEN,
-            domain="test",
-            sf_version=version,
-            session=self.session,
-        )
+        session_id, instance = self.world.soap_login(self.session, version)
         self._count("salesforce", "read")
         self._sf_instance = f"https://{instance}"
         self._sf_base = f"{self._sf_instance}/services/data/v{version}/"

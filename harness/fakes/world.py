@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import requests
 import responses
+from simple_salesforce.login import SalesforceLogin
 
 from harness.clock import FakeClock
 from harness.connectors.settings import (
@@ -60,6 +62,19 @@ class FakeWorld:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
             self.mount(rsps)
             yield rsps
+
+    def soap_login(self, session: requests.Session, version: str) -> tuple[str, str]:
+        """A SOAP login with the fake's dummy credentials, as simple-salesforce sends it:
+        (session id, instance host)."""
+        session_id, instance = SalesforceLogin(
+            username=FAKE_SF_USERNAME,
+            password=FAKE_SF_PASSWORD,
+            security_token=FAKE_SF_TOKEN,
+            domain="test",
+            sf_version=version,
+            session=session,
+        )
+        return str(session_id), str(instance)
 
     def salesforce_settings(self) -> SalesforceSettings:
         return SalesforceSettings(

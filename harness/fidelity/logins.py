@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 
 import requests
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed
-from simple_salesforce.login import SalesforceLogin
 
 from harness.fakes.world import (
     FAKE_CRM_CLIENT_ID,
@@ -92,15 +91,8 @@ class LiveSessions:
             return NEVER_ISSUED  # the fake refused its own login: the answers will show it
 
     def _salesforce_login(self) -> str:
-        session_id, _instance = SalesforceLogin(
-            username=FAKE_SF_USERNAME,
-            password=FAKE_SF_PASSWORD,
-            security_token=FAKE_SF_TOKEN,
-            domain="test",
-            sf_version=LOGIN_VERSION,
-            session=self._http,
-        )
-        return str(session_id)
+        session_id, _instance = self._world.soap_login(self._http, LOGIN_VERSION)
+        return session_id
 
     def _crmoffice_login(self) -> str:
         settings = self._world.crmoffice_settings()
