@@ -91,7 +91,7 @@ def _login_response(org: Org, session_id: str, version: str) -> str:
             ("organizationName", s.organization_name),
             ("sessionSecondsValid", "7200"),
             ("userEmail", s.username),
-            ("userFullName", "TalkQA Integration"),
+            ("userFullName", f"{s.user_first_name} {s.user_last_name}"),
             ("userId", s.user_id),
             ("userName", s.username),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from harness.fakes.salesforce import bulk_csv
 from harness.fakes.salesforce.bulk_jobs import JOB_COMPLETE, Job, Table
 from harness.fakes.salesforce.errors import ApiError
+from harness.fakes.salesforce.field_paths import ParentValue
 from harness.fakes.salesforce.org import Org
 from harness.fakes.salesforce.query import QueryResult, run_soql
 from harness.fakes.salesforce.soql import SoqlError, parse
@@ -52,7 +53,7 @@ def _run(org: Org, text: str, *, deleted: bool, version: str) -> QueryResult:
 
 
 def _cell(value: object) -> str:
-    """A parent field (Account.Name) is stored as (type, id, value), or None without a parent."""
-    if isinstance(value, tuple):
-        return bulk_csv.cell(value[2])
+    """A parent field (Account.Name) is stored as a ParentValue, or None without a parent."""
+    if isinstance(value, ParentValue):
+        return bulk_csv.cell(value.value)
     return bulk_csv.cell(value)

@@ -31,6 +31,7 @@ from harness.fakes.salesforce.org import Org, Settings, bearer_token
 from harness.fakes.salesforce.routes import build_routes
 from harness.fakes.salesforce.store import Record, render
 from harness.fakes.salesforce.validation import validate_write
+from harness.fakes.salesforce.values import to_millis
 
 DEFAULT_INSTANCE = "https://talkqa-dev-ed.develop.my.salesforce.com"
 DEFAULT_LOGIN_HOSTS = ("https://login.salesforce.com", "https://test.salesforce.com")
@@ -75,6 +76,7 @@ class FakeSalesforce:
         self._org = Org(clock, settings, ids=factory)
         self._routes = build_routes(self._org)
         self._add_organization()
+        self._add_api_user()
 
     # --- FakeService ----------------------------------------------------------------------
 
@@ -227,6 +229,34 @@ class FakeSalesforce:
                 "OrganizationType": "Developer Edition",
                 "InstanceName": "CS42" if s.is_sandbox else "NA99",
                 "TrialExpirationDate": None,
+            },
+        )
+
+    def _add_api_user(self) -> None:
+        """The User record behind settings.user_id: the owner and creator of what the API writes
+        (store.create sets OwnerId, CreatedById ...), so `SELECT Owner.Name FROM Contact` finds
+        it. Values of a new org's first user; the profile is one the fake does not model."""
+        s = self._org.settings
+        now = to_millis(self.clock.now())
+        self._org.store.put(
+            self._meta("User"),
+            {
+                "Id": s.user_id,
+                "Username": s.username,
+                "FirstName": s.user_first_name,
+                "LastName": s.user_last_name,
+                "Name": f"{s.user_first_name} {s.user_last_name}",
+                "Email": s.username,
+                "Alias": s.user_first_name.lower()[:8],
+                "CommunityNickname": s.username.partition("@")[0],
+                "IsActive": True,
+                "TimeZoneSidKey": "GMT",
+                "LocaleSidKey": "en_US",
+                "EmailEncodingKey": "UTF-8",
+                "LanguageLocaleKey": "en_US",
+                "ProfileId": self._org.ids.new("00e"),
+                **{name: s.user_id for name in ("CreatedById", "LastModifiedById")},
+                **{name: now for name in ("CreatedDate", "LastModifiedDate", "SystemModstamp")},
             },
         )
 

@@ -40,6 +40,8 @@ class Settings:
     consumer_secret: str
     daily_api_limit: int
     organization_name: str = "TalkQA Dev"
+    user_first_name: str = "TalkQA"  # the API user's User record (Name: first and last)
+    user_last_name: str = "Integration"
 
     def __repr__(self) -> str:  # keep secrets out of test failure output
         return f"Settings(instance_url={self.instance_url!r}, username={self.username!r}, ...)"

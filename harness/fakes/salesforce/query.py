@@ -6,6 +6,8 @@
 Binding checks names against describe metadata (INVALID_TYPE, INVALID_FIELD) and literal types
 against field types, with Salesforce's messages; evaluation follows SOQL: '=' on text ignores
 case, ids compare on their 15-character form, and nulls sort first ascending, last descending.
+A parent field (Account.Name, Owner.Name) works in SELECT, WHERE and ORDER BY (field_paths.py);
+a record without a parent reads it as null.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from harness.fakes.salesforce import ids
+from harness.fakes.salesforce.date_literals import date_range
+from harness.fakes.salesforce.field_paths import FieldPath, ParentValue, field_of, resolve
 from harness.fakes.salesforce.metadata import Catalog, FieldMeta, SObjectMeta
 from harness.fakes.salesforce.soql import (
     Comparison,
@@ -38,6 +42,7 @@ from harness.fakes.salesforce.values import parse_datetime, render_value
 
 MAX_OFFSET = 2000
 Predicate = Callable[[Record], bool]
+Reader = Callable[[Record], Any]
 _EXPECTED_KIND = {
     "datetime": ("datetime", "dateTime"),
     "date": ("date", "date"),
@@ -77,15 +82,15 @@ def run_soql(
 ) -> QueryResult:
     """`now` anchors the date literals (TODAY, LAST_N_DAYS:n, ...), in UTC as the fake's org."""
     query = parse(text)
-    meta = _sobject(catalog, query.sobject)
-    names = _select(catalog, meta, query.fields)
-    moment = now or datetime.now(UTC)
-    predicate = _compile(meta, query.where, moment) if query.where else (lambda _r: True)
-    order = [(_field(meta, item.field), item) for item in query.order_by]
+    scope = _Scope(catalog, _sobject(catalog, query.sobject), store, now or datetime.now(UTC))
+    meta = scope.meta
+    paths = _select(scope, query.fields)
+    predicate = _compile(scope, query.where) if query.where else (lambda _r: True)
+    order = [(scope.path(item.field), item) for item in query.order_by]
     rows = [r for r in store.rows(meta.name, include_deleted=deleted) if predicate(r)]
-    rows = _window(_sort(rows, order), query)
+    rows = _window(_sort(scope, rows, order), query)
     if query.count and query.counted is not None:
-        name = _field(meta, query.counted).name
+        name = field_of(meta, query.counted).name
         counted = sum(r.values.get(name) is not None for r in rows)
         row = {"attributes": {"type": "AggregateResult"}, "expr0": counted}
         return QueryResult(meta.name, [], 1, aggregate=row)
@@ -93,24 +98,28 @@ def run_soql(
         return QueryResult(meta.name, [], len(rows))
     # Stored values are immutable (str, datetime, bool, ...): a tuple of them is the same
     # snapshot as the rendered rows, at a fraction of the memory for a 100,000-row cursor.
-    snapshots = [
-        (r.sobject, r.id, *[_column(store, meta, r, name) for name in names]) for r in rows
-    ]
-    return QueryResult(meta.name, snapshots, len(rows), tuple(names), version)
+    snapshots = [(r.sobject, r.id, *[p.column(store, r) for p in paths]) for r in rows]
+    names = tuple(p.name for p in paths)
+    return QueryResult(meta.name, snapshots, len(rows), names, version)
 
 
-def _column(store: RecordStore, meta: SObjectMeta, record: Record, name: str) -> Any:
-    """A selected value; for a parent field (Account.Name) the parent's (type, id, value), or
-    None when the record has no parent."""
-    if "." not in name:
-        return record.values.get(name)
-    relation, field_name = name.split(".", 1)
-    lookup = next(f for f in meta.fields if f.relationship_name == relation)
-    parent_id = record.values.get(lookup.name)
-    parent = store.find(str(parent_id)) if parent_id else None
-    if parent is None or parent.is_deleted:
-        return None
-    return (parent.sobject, parent.id, parent.values.get(field_name))
+@dataclass(frozen=True)
+class _Scope:
+    """What binding and evaluating one query needs: the schema, the records, the clock."""
+
+    catalog: Catalog
+    meta: SObjectMeta
+    store: RecordStore
+    now: datetime  # anchors the date literals
+
+    def path(self, ident: Ident) -> FieldPath:
+        return resolve(self.catalog, self.meta, ident)
+
+    def reader(self, path: FieldPath) -> Reader:
+        if path.lookup is None:
+            name = path.target.name
+            return lambda r: r.values.get(name)  # the common case, read without a detour
+        return lambda r: path.read(self.store, r)
 
 
 # --- binding --------------------------------------------------------------------------------
@@ -129,51 +138,16 @@ def _sobject(catalog: Catalog, ident: Ident) -> SObjectMeta:
     return meta
 
 
-def _field(meta: SObjectMeta, ident: Ident) -> FieldMeta:
-    field_meta = meta.field(ident.name)
-    if field_meta is None:
-        raise SoqlError(
-            "INVALID_FIELD",
-            f"No such column '{ident.name}' on entity '{meta.name}'. If you are attempting to use "
-            "a custom field, be sure to append the '__c' after the custom field name. Please "
-            "reference your WSDL or the describe call for the appropriate names.",
-            ident.position,
-        )
-    return field_meta
-
-
-def _select(catalog: Catalog, meta: SObjectMeta, fields: tuple[Ident, ...]) -> list[str]:
-    names: list[str] = []
+def _select(scope: _Scope, fields: tuple[Ident, ...]) -> list[FieldPath]:
+    paths: list[FieldPath] = []
     for ident in fields:
-        name = (
-            _parent_field(catalog, meta, ident) if "." in ident.name else _field(meta, ident).name
-        )
-        if name in names:
-            raise SoqlError("MALFORMED_QUERY", f"duplicate field selected: {name}", ident.position)
-        names.append(name)
-    return names
-
-
-def _parent_field(catalog: Catalog, meta: SObjectMeta, ident: Ident) -> str:
-    """`Account.Name` on Contact: the lookup's relationship name, then a field of the object it
-    points at (one level, as the fake's objects need; "Relationship Queries", SOQL reference)."""
-    relation, _, field_name = ident.name.partition(".")
-    lookup = next(
-        (f for f in meta.fields if (f.relationship_name or "").lower() == relation.lower()), None
-    )
-    parents = [catalog.get(name) for name in lookup.reference_to] if lookup else []
-    parent = next((p for p in parents if p is not None), None)
-    if lookup is None or parent is None or "." in field_name:
-        raise SoqlError(
-            "INVALID_FIELD",
-            f"Didn't understand relationship '{relation}' in field path. If you are attempting"
-            " to use a custom relationship, be sure to append the '__r' after the custom"
-            " relationship name. Please reference your WSDL or the describe call for the"
-            " appropriate names.",
-            ident.position,
-        )
-    target = _field(parent, Ident(field_name, ident.position))
-    return f"{lookup.relationship_name}.{target.name}"
+        path = scope.path(ident)
+        if any(p.name == path.name for p in paths):
+            raise SoqlError(
+                "MALFORMED_QUERY", f"duplicate field selected: {path.name}", ident.position
+            )
+        paths.append(path)
+    return paths
 
 
 def _literal(field_meta: FieldMeta, value: Value) -> Any:
@@ -216,32 +190,32 @@ def _comparable(field_meta: FieldMeta, value: Any) -> Any:
     return value
 
 
-def _compile(meta: SObjectMeta, condition: Condition, now: datetime) -> Predicate:
+def _compile(scope: _Scope, condition: Condition) -> Predicate:
     if isinstance(condition, Logical):
-        parts = [_compile(meta, c, now) for c in condition.operands]
+        parts = [_compile(scope, c) for c in condition.operands]
         if condition.op == "AND":
             return lambda r: all(p(r) for p in parts)
         return lambda r: any(p(r) for p in parts)
     if isinstance(condition, Not):
-        inner = _compile(meta, condition.operand, now)
+        inner = _compile(scope, condition.operand)
         return lambda r: not inner(r)
     if isinstance(condition, Comparison) and condition.value.kind == "dateliteral":
-        return _compile_date_range(meta, condition, now)
+        return _compile_date_range(scope, condition)
     if isinstance(condition, Comparison):
-        return _compile_comparison(meta, condition)
+        return _compile_comparison(scope, condition)
     if isinstance(condition, InList):
-        return _compile_in(meta, condition)
-    return _compile_like(meta, condition)
+        return _compile_in(scope, condition)
+    return _compile_like(scope, condition)
 
 
-def _compile_comparison(meta: SObjectMeta, condition: Comparison) -> Predicate:
-    field_meta = _field(meta, condition.field)
+def _compile_comparison(scope: _Scope, condition: Comparison) -> Predicate:
+    path = scope.path(condition.field)
+    field_meta, read = path.target, scope.reader(path)
     wanted = _comparable(field_meta, _literal(field_meta, condition.value))
     test = _OPERATORS[condition.op]
-    name = field_meta.name
 
     def predicate(record: Record) -> bool:
-        actual = _comparable(field_meta, record.values.get(name))
+        actual = _comparable(field_meta, read(record))
         if actual is None or wanted is None:
             # Only = and != see nulls; any other comparison with null is simply false.
             if condition.op == "=":
@@ -252,10 +226,11 @@ def _compile_comparison(meta: SObjectMeta, condition: Comparison) -> Predicate:
     return predicate
 
 
-def _compile_date_range(meta: SObjectMeta, condition: Comparison, now: datetime) -> Predicate:
+def _compile_date_range(scope: _Scope, condition: Comparison) -> Predicate:
     """A date literal is a range from midnight ("Date Formats and Date Literals in WHERE"):
     = is within it, > after its end, < before its start, >= and <= from its start, to its end."""
-    field_meta = _field(meta, condition.field)
+    path = scope.path(condition.field)
+    field_meta, read = path.target, scope.reader(path)
     if field_meta.type not in ("date", "datetime"):
         raise SoqlError(
             "INVALID_FIELD",
@@ -263,11 +238,11 @@ def _compile_date_range(meta: SObjectMeta, condition: Comparison, now: datetime)
             f" {_EXPECTED_KIND.get(field_meta.type, ('string', 'string'))[1]}",
             condition.value.position,
         )
-    start, end = date_range(condition.value.text, now)
-    name, op = field_meta.name, condition.op
+    start, end = date_range(condition.value.text, scope.now)
+    op = condition.op
 
     def predicate(record: Record) -> bool:
-        value = record.values.get(name)
+        value = read(record)
         if value is None:
             return op == "!="
         day = value.astimezone(UTC) if isinstance(value, datetime) else value
@@ -285,39 +260,6 @@ def _compile_date_range(meta: SObjectMeta, condition: Comparison, now: datetime)
     return predicate
 
 
-def date_range(literal: str, now: datetime) -> tuple[datetime, datetime]:
-    """The [start, end) a date literal names, in UTC, for the day `now` falls on."""
-    today = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
-    day = timedelta(days=1)
-    word, _, number = literal.upper().partition(":")
-    if word == "LAST_90_DAYS":
-        word, number = "LAST_N_DAYS", "90"
-    if word == "NEXT_90_DAYS":
-        word, number = "NEXT_N_DAYS", "90"
-    month = today.replace(day=1)
-    year = month.replace(month=1)
-    ranges = {
-        "TODAY": (today, today + day),
-        "YESTERDAY": (today - day, today),
-        "TOMORROW": (today + day, today + 2 * day),
-        # "starts with the current day and continues for the past n days": today included
-        "LAST_N_DAYS": (today - int(number or 0) * day, today + day),
-        "NEXT_N_DAYS": (today + day, today + (int(number or 0) + 1) * day),
-        "THIS_MONTH": (month, _add_months(month, 1)),
-        "LAST_MONTH": (_add_months(month, -1), month),
-        "NEXT_MONTH": (_add_months(month, 1), _add_months(month, 2)),
-        "THIS_YEAR": (year, year.replace(year=year.year + 1)),
-        "LAST_YEAR": (year.replace(year=year.year - 1), year),
-        "NEXT_YEAR": (year.replace(year=year.year + 1), year.replace(year=year.year + 2)),
-    }
-    return ranges[word]
-
-
-def _add_months(first: datetime, months: int) -> datetime:
-    index = first.month - 1 + months
-    return first.replace(year=first.year + index // 12, month=index % 12 + 1)
-
-
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: bool(a == b),
     "!=": lambda a, b: bool(a != b),
@@ -328,20 +270,21 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compile_in(meta: SObjectMeta, condition: InList) -> Predicate:
-    field_meta = _field(meta, condition.field)
+def _compile_in(scope: _Scope, condition: InList) -> Predicate:
+    path = scope.path(condition.field)
+    field_meta, read = path.target, scope.reader(path)
     wanted = {_comparable(field_meta, _literal(field_meta, v)) for v in condition.values}
-    name = field_meta.name
 
     def predicate(record: Record) -> bool:
-        actual = _comparable(field_meta, record.values.get(name))
+        actual = _comparable(field_meta, read(record))
         return (actual in wanted) != condition.negated
 
     return predicate
 
 
-def _compile_like(meta: SObjectMeta, condition: Like) -> Predicate:
-    field_meta = _field(meta, condition.field)
+def _compile_like(scope: _Scope, condition: Like) -> Predicate:
+    path = scope.path(condition.field)
+    field_meta, read = path.target, scope.reader(path)
     if not field_meta.is_string:
         raise SoqlError(
             "INVALID_QUERY_FILTER_OPERATOR",
@@ -349,8 +292,7 @@ def _compile_like(meta: SObjectMeta, condition: Like) -> Predicate:
             condition.pattern.position,
         )
     pattern = like_regex(condition.pattern.text, condition.pattern.position)
-    name = field_meta.name
-    return lambda r: isinstance(v := r.values.get(name), str) and pattern.fullmatch(v) is not None
+    return lambda r: isinstance(v := read(r), str) and pattern.fullmatch(v) is not None
 
 
 def like_regex(raw: str, position: int) -> re.Pattern[str]:
@@ -369,14 +311,18 @@ def like_regex(raw: str, position: int) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
-def _sort(rows: list[Record], order: list[tuple[FieldMeta, OrderItem]]) -> list[Record]:
+def _sort(
+    scope: _Scope, rows: list[Record], order: list[tuple[FieldPath, OrderItem]]
+) -> list[Record]:
     # One stable pass per key, last key first, gives the multi-key order.
-    for field_meta, item in reversed(order):
-        name = field_meta.name
-        nulls = [r for r in rows if r.values.get(name) is None]
-        present = [r for r in rows if r.values.get(name) is not None]
-        present.sort(key=lambda r: _sort_key(field_meta, r.values[name]), reverse=item.descending)
-        rows = present + nulls if item.nulls_last else nulls + present
+    for path, item in reversed(order):
+        read, field_meta = scope.reader(path), path.target
+        keyed = [(read(r), r) for r in rows]
+        nulls = [r for value, r in keyed if value is None]
+        present = [(value, r) for value, r in keyed if value is not None]
+        present.sort(key=lambda pair: _sort_key(field_meta, pair[0]), reverse=item.descending)
+        ordered = [r for _, r in present]
+        rows = ordered + nulls if item.nulls_last else nulls + ordered
     return rows
 
 
@@ -401,16 +347,18 @@ def _render_snapshot(row: Snapshot, names: tuple[str, ...], version: str) -> dic
     url = f"/services/data/v{version}/sobjects/{sobject}/{record_id}"
     body: dict[str, Any] = {"attributes": {"type": sobject, "url": url}}
     for name, value in zip(names, row[2:], strict=True):
-        if "." not in name:
+        relation, dot, field_name = name.partition(".")
+        if not dot:
             body[name] = render_value(value)
-            continue
-        relation, field_name = name.split(".", 1)
-        if value is None:  # no parent: the relationship is null, as Salesforce answers it
+        elif isinstance(value, ParentValue):
+            nested = body.get(relation) or {"attributes": _parent_attributes(value, version)}
+            nested[field_name] = render_value(value.value)
+            body[relation] = nested
+        else:  # no parent: the relationship is null, as Salesforce answers it
             body[relation] = None
-            continue
-        parent_type, parent_id, parent_value = value
-        parent_url = f"/services/data/v{version}/sobjects/{parent_type}/{parent_id}"
-        nested = body.get(relation) or {"attributes": {"type": parent_type, "url": parent_url}}
-        nested[field_name] = render_value(parent_value)
-        body[relation] = nested
     return body
+
+
+def _parent_attributes(parent: ParentValue, version: str) -> dict[str, str]:
+    url = f"/services/data/v{version}/sobjects/{parent.sobject}/{parent.id}"
+    return {"type": parent.type, "url": url}

@@ -5,9 +5,11 @@
 
 Covered: SELECT fields | COUNT() | COUNT(field), FROM, WHERE (= != <> < <= > >= IN, NOT IN,
 LIKE, AND, OR, NOT, parentheses; null, true/false, strings with escapes, numbers, unquoted date
-and datetime literals; the date literals TODAY, YESTERDAY, TOMORROW, LAST_N_DAYS:n,
-NEXT_N_DAYS:n, LAST_90_DAYS, NEXT_90_DAYS and THIS_, LAST_, NEXT_ MONTH and YEAR), ORDER BY a,
-b DESC NULLS LAST, LIMIT, OFFSET. Keywords are case-insensitive. As in
+and datetime literals; the date literals TODAY, YESTERDAY, TOMORROW, LAST_90_DAYS,
+NEXT_90_DAYS, THIS_, LAST_, NEXT_ WEEK, MONTH, QUARTER, YEAR, FISCAL_QUARTER and FISCAL_YEAR,
+and LAST_N_, NEXT_N_ DAYS, WEEKS, MONTHS, QUARTERS, YEARS, FISCAL_QUARTERS, FISCAL_YEARS:n),
+parent fields (Account.Name) wherever a field goes, ORDER BY a, b DESC NULLS LAST, LIMIT,
+OFFSET. Keywords are case-insensitive. As in
 Salesforce, AND and OR may not be mixed at one level without parentheses. Errors carry the
 position so the message can point at it the way Salesforce does (SoqlError).
 """
@@ -24,8 +26,9 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<date>\d{4}-\d{2}-\d{2})
-  | (?P<dateliteral>(?i:(?:LAST|NEXT)_N_DAYS:\d+|(?:LAST|NEXT)_90_DAYS|TODAY|YESTERDAY|TOMORROW
-        |(?:THIS|LAST|NEXT)_(?:MONTH|YEAR))(?![A-Za-z0-9_]))
+  | (?P<dateliteral>(?i:(?:LAST|NEXT)_N_(?:DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS
+        |FISCAL_YEARS):\d+|(?:LAST|NEXT)_90_DAYS|TODAY|YESTERDAY|TOMORROW
+        |(?:THIS|LAST|NEXT)_(?:WEEK|MONTH|QUARTER|YEAR|FISCAL_QUARTER|FISCAL_YEAR))(?![A-Za-z0-9_]))
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<string>'(?:\\.|[^'\\])*')
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)

@@ -29,10 +29,11 @@ class Resolver(Protocol):
     def key_prefix_of(self, sobject: str) -> str | None: ...
 
 
-# Objects the fake has no metadata for but that lookups point at; only their prefix is checked.
-# (Account has describe metadata now, so a reference to a missing Account is refused as a real
-# org refuses it: INVALID_CROSS_REFERENCE_KEY.)
-WELL_KNOWN_PREFIXES = {"User": "005", "Group": "00G"}
+# Objects whose records the fake does not keep but that lookups point at; only their prefix is
+# checked. (Account has describe metadata now, so a reference to a missing Account is refused as
+# a real org refuses it: INVALID_CROSS_REFERENCE_KEY. User has metadata and the API user's
+# record, but an owner may be any user of the org.)
+WELL_KNOWN_PREFIXES = {"User": "005", "Group": "00G", "Profile": "00e"}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
