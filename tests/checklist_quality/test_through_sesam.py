@@ -68,7 +68,9 @@ def test_the_real_engine_behind_the_node_passes_the_checklist(tmp_path: Path) ->
     assert leaked == []
 
 
-@pytest.mark.parametrize("engine", ["swapped_phones", "no_write_back"])
+# One broken engine is enough to show the node hides no defect of the engine behind it (each
+# run is a whole checklist, about a minute); no_write_back breaks the most items, both ways.
+@pytest.mark.parametrize("engine", ["no_write_back"])
 def test_a_broken_engine_behind_the_node_turns_red_what_it_does_directly(
     engine: str, tmp_path: Path
 ) -> None:
