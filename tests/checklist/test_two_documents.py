@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -217,21 +218,29 @@ def test_regenerating_the_seed_leaves_the_reverse_documents_files(both_ways: Pat
 
 
 def test_both_directions_run_in_one_checklist_and_pass(both_ways: Path, tmp_path: Path) -> None:
-    """The seed's whole checklist and the reverse document's, in one `pytest features/`, on an
-    engine whose own mapping has a flow of Crmoffice origin beside the seed's three."""
+    """The seed's document and the reverse one, in one `pytest features/`, on an engine whose
+    own mapping has a flow of Crmoffice origin beside the seed's three."""
     results = tmp_path / "results"
-    options = ("--engine-mapping", str(BOTH_WAYS), "--strict-markers")
+    # The two flows that meet in Crmoffice companies, one from each document: Product2 creates
+    # companies, which the Crmoffice-origin flow must never send back as Accounts. (The seed's
+    # whole checklist on the default engine is tests/checklist_quality's.)
+    meeting = "flow-companies-to-account or flow-product2-to-companies"
+    options = ("--engine-mapping", str(BOTH_WAYS), "--strict-markers", "-m", meeting)
     done = _checklist(both_ways, results, FIRST, REVERSE, options=options)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     found = [json.loads(p.read_text("utf-8")) for p in results.glob("*-result.json")]
-    reverse = [
-        r
-        for r in found
-        if {"name": "talkqa-document", "value": "crmoffice_to_salesforce"} in r["labels"]
-    ]
-    assert len(reverse) >= 20 and all(r["status"] == "passed" for r in reverse), [
-        (r["name"], r["status"]) for r in reverse if r["status"] != "passed"
-    ]
+    ran = [r for r in found if r["status"] != "skipped"]
+    for document, least in (("crmoffice_to_salesforce", 20), ("salesforce_to_crmoffice", 6)):
+        mine = [r for r in ran if {"name": "talkqa-document", "value": document} in r["labels"]]
+        assert len(mine) >= least and all(_passed_or_a_gap(r) for r in mine), [
+            (r["name"], r["status"]) for r in mine
+        ]
+
+
+def _passed_or_a_gap(result: dict[str, Any]) -> bool:
+    """Passed, or a document gap held as a finding (Allure status unknown, issue 12)."""
+    gap = {"name": "tag", "value": "document-gap"} in result["labels"]
+    return result["status"] == "passed" or (gap and result["status"] == "unknown")
 
 
 def test_the_reverse_flow_on_the_default_engine_is_red_and_says_so(
