@@ -48,7 +48,7 @@ test: $(INSTALLED) $(NODE_INSTALLED) chromium
 	$(BIN)/mypy --strict harness steps
 	$(BIN)/talkqa features check
 	$(BIN)/talkqa fidelity fixtures/cassettes
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist worksteal -q
 
 clean:
 	rm -rf reports .pytest_cache
