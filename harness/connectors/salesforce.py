@@ -482,20 +482,21 @@ def _bulk_endpoint(method: str, match: re.Match[str], kind: Kind) -> Endpoint:
 
 
 def _collection_record(object_name: str, update: RecordUpdate) -> dict[str, Any]:
-    reserved = {"id", "attributes"} & {name.lower() for name in update.values}
-    if reserved:
-        raise ConfigError(
-            f"update of {object_name} {update.record_id} sets reserved key(s) {sorted(reserved)}"
-        )
+    _refuse_reserved(f"update of {object_name} {update.record_id}", update.values)
     # None goes out as JSON null, which clears the field in Salesforce.
     return {"attributes": {"type": object_name}, "id": update.record_id, **update.values}
 
 
 def _new_record(object_name: str, values: Mapping[str, Value]) -> dict[str, Any]:
+    _refuse_reserved(f"create of {object_name}", values)
+    return {"attributes": {"type": object_name}, **values}
+
+
+def _refuse_reserved(what: str, values: Mapping[str, Value]) -> None:
+    """Id and attributes are the Collections call's own keys; a field of that name is a bug."""
     reserved = {"id", "attributes"} & {name.lower() for name in values}
     if reserved:
-        raise ConfigError(f"create of {object_name} sets reserved key(s) {sorted(reserved)}")
-    return {"attributes": {"type": object_name}, **values}
+        raise ConfigError(f"{what} sets reserved key(s) {sorted(reserved)}")
 
 
 def _checked_name(name: str) -> str:
