@@ -1,7 +1,8 @@
 """Keep secrets out of everything a person or a report sees.
 
-    redactor = Redactor(secrets=["s3cr3t"])
-    redactor.text('{"access_token": "abc", "pw": "s3cr3t"}')  # both values -> "[REDACTED]"
+    >>> redactor = Redactor(secrets=["s3cr3t"])
+    >>> redactor.text('{"access_token": "abc", "pw": "s3cr3t"}')  # by name, and by value
+    '{"access_token": "[REDACTED]", "pw": "[REDACTED]"}'
 
 Two nets: patterns that catch credentials by shape and name (Authorization headers, SOAP
 <sessionId>/<password>, OAuth token fields, form fields), and the exact values of the secrets

@@ -1,7 +1,7 @@
 """The HTTP floor: the minimum calls of each phase, sent straight to the fakes with no engine.
 
     floor = Floor(world); floor.login(); items = floor.crm_list("contacts", since=None)
-    seconds = run_floor_phases(world, seed_counts, edit)["initial"].wall_s
+    seconds = run_floor_phases(world, edit)["initial"].wall_s
 
 Same path as the engine (a requests.Session behind `responses`, the same SOQL, page sizes and
 bodies), none of its work (no store, no merge, no retries). A twin world, seeded the same way,

@@ -1,7 +1,9 @@
 """Per-property merge of one linked pair: pure, no IO, table-tested.
 
-    plan = decide({"Phone": "1"}, Side({"Phone": "2"}, t1), Side({"Phone": "1"}, t0))
-    plan.to_crmoffice == {"Phone": "2"}; plan.merged == {"Phone": "2"}
+    >>> t0, t1 = datetime(2026, 1, 5, 9, 0), datetime(2026, 1, 5, 10, 0)
+    >>> plan = decide({"Phone": "1"}, Side({"Phone": "2"}, t1), Side({"Phone": "1"}, t0))
+    >>> plan.to_crmoffice, plan.to_salesforce, plan.winners  # only Salesforce changed it
+    ({'Phone': '2'}, {}, {'Phone': 'salesforce'})
 
 Values are keyed by the Salesforce field name on both sides (the orchestrator translates).
 Rules (SYNC-SEMANTICS.md, "One sync cycle"): only one side differs from based_on -> it wins;

@@ -1,6 +1,6 @@
 """One cell of the fault matrix: a fixed workload, a scripted fault, and the same run without it.
 
-    run = FaultRun.start(driver)                    # the workload: a linked pair edited, one new
+    run = FaultRun.start(driver, world)             # the workload: a linked pair edited, one new
     run.inject("Salesforce", "query", 2, "503")     # the next 2 calls to that route answer 503
     driver.run_cycle(); driver.run_cycle(); run.twin(spec, engine_factory, tmp)  # no fault
 

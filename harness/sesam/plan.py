@@ -1,7 +1,7 @@
 """Which node pipes the engine drives, and the check that they are all there and enabled.
 
     plan = resolve(flows, overrides)              # Talk's pipes, each with the node's id
-    problem = missing_or_disabled(plan, node.pipes())   # None, or the one line to stop with
+    problem = missing_or_disabled(plan, node.pipes(), node_url=url)  # None, or the line to stop
 
 Pure: data in, decision out. The engine raises the line as a ConfigError before any pump runs.
 """

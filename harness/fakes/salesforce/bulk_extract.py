@@ -1,7 +1,7 @@
 """Processing a query job: the SOQL runs when the job is processed, into one CSV table.
 
     run_query(org, job)     # job.table: header = the selected fields, one row per record
-    check_query(org, "SELECT Id FROM Contact", deleted=False)   # at create: 400 if it can't run
+    check_query(org, "SELECT Id FROM Contact", deleted=False, version="59.0")  # 400 if it can't run
 
 The query is the REST query's (soql.py, query.py): same binding errors, same rows. "Create a
 Query Job" lists what Bulk API 2.0 refuses: aggregate functions such as COUNT(), OFFSET, GROUP

@@ -1,6 +1,6 @@
 """Run a parsed SOQL query against the store, the way the REST query resource answers.
 
-    result = run_soql(catalog, store, "SELECT Id FROM Contact ORDER BY LastName", deleted=False)
+    result = run_soql(catalog, store, "SELECT Id FROM Contact", deleted=False, version="59.0")
     result.sobject, result.render(0, 2000)  # rows: a snapshot at query time, rendered per page
 
 Binding checks names against describe metadata (INVALID_TYPE, INVALID_FIELD) and literal types

@@ -1,7 +1,9 @@
 """Field values as Salesforce writes and reads them: datetimes with milliseconds and +0000.
 
-    render_datetime(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == "2026-01-05T09:00:00.000+0000"
-    parse_datetime("2026-01-05T09:00:00Z")  # also +hh:mm, -hh:mm and the +0000 form
+    >>> render_datetime(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    '2026-01-05T09:00:00.000+0000'
+    >>> parse_datetime("2026-01-05T09:00:00Z") == parse_datetime("2026-01-05T10:00:00+01:00")
+    True
 
 The store keeps Python values (datetime, date, bool, int, str, None); rendering happens on the
 way out so SOQL compares typed values, not strings.
