@@ -18,6 +18,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.checklist import phrases
 from harness.qa.driver import ChecklistDriver, EngineFactory
+from harness.qa.window import EngineWindow
 from harness.reliability.faultrun import FaultRun, Twin
 from harness.spec import DataflowSpec
 from harness.targets import MockTarget
@@ -71,6 +72,7 @@ def _twin(
 def fault_workload(
     driver: ChecklistDriver,
     fault_scenario: FaultScenario,
+    engine_window: EngineWindow,
     pytestconfig: pytest.Config,
     source: str,
     object: str,
@@ -79,7 +81,7 @@ def fault_workload(
         pytest.skip(NO_FAKES)
     if pytestconfig.getoption("--sync-engine") == SESAM_ENGINE:
         pytest.skip(THROUGH_A_NODE)
-    fault_scenario.run = FaultRun.start(driver, driver.target.world)
+    fault_scenario.run = FaultRun.start(driver, driver.target.world, engine_window)
 
 
 @when(parsers.re(phrases.FAULT_CALLS.regex))

@@ -40,6 +40,7 @@ from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.report_env import write_environment
 from harness.qa.signoff import DOCUMENT_LABEL, FINDING_ATTACHMENT, GAP_TAG, gap_message
 from harness.qa.targets import Target
+from harness.qa.window import EngineWindow
 from harness.redact import Redactor, scrub_files, secrets_in_environment
 from harness.sandbox.config import AUTH_KINDS, environ_with_dotenv
 from harness.sandbox.ledger import new_run_id
@@ -266,11 +267,18 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
 
 
 @pytest.fixture
+def engine_window() -> EngineWindow:
+    """What a scenario arms only around the engine's own cycles (the fault matrix's faults)."""
+    return EngineWindow()
+
+
+@pytest.fixture
 def driver(
     request: pytest.FixtureRequest,
     target: Target,
     checklist_document: Document,
     engine_factory: EngineFactory,
+    engine_window: EngineWindow,
     tmp_path: Path,
 ) -> Iterator[ChecklistDriver]:
     exchanges = ExchangeLog(Redactor(target.secrets()))
@@ -285,6 +293,7 @@ def driver(
         # A seed per scenario; on a sandbox every Salesforce record carries the run tag.
         target.record_factory(seed),
         checklist_document.text,
+        engine_window,
     )
     try:
         yield checklist

@@ -29,6 +29,7 @@ from harness.qa.factories import RecordFactory
 from harness.qa.observe import Observation, Observer, SourceHandle, resolve_links
 from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
 from harness.qa.targets import Target
+from harness.qa.window import EngineWindow
 from harness.spec import DataflowSpec, FlowSpec, PropertyMapping
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
@@ -78,6 +79,7 @@ class ChecklistDriver:
         exchanges: ExchangeLog,
         factory: RecordFactory | None = None,
         document_text: str = "",
+        window: EngineWindow | None = None,
     ) -> None:
         self.target = target
         self.spec = spec
@@ -112,10 +114,9 @@ class ChecklistDriver:
         self.findings: list[str] = []
         self._engine: SyncEngine | None = None
         self.retry_pauses: list[float] = []  # every pause the engine's connectors asked for
-        # Called right before and after the engine's own cycle, outside the checklist's reads
+        # What is armed only around the engine's own cycle, outside the checklist's reads
         # (the fault matrix arms a fault there, so only the engine meets it).
-        self.before_engine: list[Callable[[], None]] = []
-        self.after_engine: list[Callable[[], None]] = []
+        self.window = window or EngineWindow()
         self._edit_day: datetime | None = None
         self._ordered_edits: list[OrderedEdit] = []
         # "them" in the steps: the many records a volume or batch Given made, in order; the
@@ -273,18 +274,14 @@ class ChecklistDriver:
         engine = self.engine
         before = self.observe()
         writes_before = self.target.write_calls()
-        for hook in self.before_engine:
-            hook()
         try:
-            report = engine.run_cycle()
+            with self.window.open():
+                report = engine.run_cycle()
         except Exception as error:
             raise CycleFailedError(
                 f"the sync engine's cycle {len(self.cycles) + 1} stopped with"
                 f" {type(error).__name__}: {error}"
             ) from error
-        finally:
-            for hook in self.after_engine:
-                hook()
         writes_after = self.target.write_calls()
         after = self.observe()
         writes = (
@@ -369,13 +366,8 @@ class ChecklistDriver:
                 f" on a real {system} (it needs the fakes' call hooks and clock)"
             )
         # Armed only around the engine's own cycle, so the checklist's reads never set it off.
-        self.before_engine.append(armed.arm)
-        self.after_engine.insert(0, armed.disarm)
-        try:
+        with self.window.during(armed.arm, armed.disarm):
             self.run_cycle()
-        finally:
-            self.before_engine.remove(armed.arm)
-            self.after_engine.remove(armed.disarm)
         if armed.landed_at is None:
             raise AssertionError(
                 f"the engine never read {system} {object_name} during the cycle, so the edit"

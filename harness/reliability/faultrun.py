@@ -1,6 +1,6 @@
 """One cell of the fault matrix: a fixed workload, a scripted fault, and the same run without it.
 
-    run = FaultRun.start(driver, world)             # the workload: a linked pair edited, one new
+    run = FaultRun.start(driver, world, window)     # the workload: a linked pair edited, one new
     run.inject("Salesforce", "query", 2, "503")     # the next 2 calls to that route answer 503
     driver.run_cycle(); driver.run_cycle(); run.twin(spec, engine_factory, tmp)  # no fault
 
@@ -26,6 +26,7 @@ from harness.fakes.world import FakeWorld
 from harness.qa.driver import ChecklistDriver
 from harness.qa.evidence import ExchangeLog
 from harness.qa.targets import Target
+from harness.qa.window import EngineWindow
 from harness.redact import Redactor
 from harness.spec import DataflowSpec
 from harness.targets import MockTarget
@@ -105,6 +106,7 @@ class Twin:
 class FaultRun:
     driver: ChecklistDriver
     world: FakeWorld
+    window: EngineWindow  # the driver's: a fault is armed only around the engine's cycles
     workload_cycles: int
     cell: dict[str, str] = field(default_factory=dict)
     plan: FaultPlan | None = None
@@ -114,8 +116,8 @@ class FaultRun:
     _fired: int = 0
 
     @classmethod
-    def start(cls, driver: ChecklistDriver, world: FakeWorld) -> FaultRun:
-        return cls(driver, world, run_workload(driver))
+    def start(cls, driver: ChecklistDriver, world: FakeWorld, window: EngineWindow) -> FaultRun:
+        return cls(driver, world, window, run_workload(driver))
 
     def inject(self, system: str, route: str, count: int, word: str) -> Fault:
         if word not in FAULT_WORDS:
@@ -153,8 +155,7 @@ class FaultRun:
             self._fired += service.faults.fired()
             service.faults.clear()
 
-        self.driver.before_engine.append(arm)
-        self.driver.after_engine.append(disarm)
+        self.window.keep(arm, disarm)
         return fault
 
     def _service(self, system: str) -> FakeService:
