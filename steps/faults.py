@@ -21,7 +21,6 @@ from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.window import EngineWindow
 from harness.reliability.faultrun import FaultRun, Twin
 from harness.spec import DataflowSpec
-from harness.targets import MockTarget
 from steps.plugin import SESAM_ENGINE
 
 NO_FAKES = (
@@ -77,11 +76,12 @@ def fault_workload(
     source: str,
     object: str,
 ) -> None:
-    if not isinstance(driver.target, MockTarget):
+    fakes = driver.target.embedded_fakes()
+    if fakes is None:
         pytest.skip(NO_FAKES)
     if pytestconfig.getoption("--sync-engine") == SESAM_ENGINE:
         pytest.skip(THROUGH_A_NODE)
-    fault_scenario.run = FaultRun.start(driver, driver.target.world, engine_window)
+    fault_scenario.run = FaultRun.start(driver, fakes.world, engine_window)
 
 
 @when(parsers.re(phrases.FAULT_CALLS.regex))

@@ -188,9 +188,10 @@ def _engine_under_test(config: pytest.Config, target: Target) -> EngineFactory:
     spec = config.getoption("--sync-engine")
     if spec != SESAM_ENGINE:
         return load_engine_factory(spec)
-    if isinstance(target, MockTarget):  # a fake node, its pipes running the chosen engine
+    fakes = target.embedded_fakes()
+    if fakes is not None:  # a fake node, its pipes running the chosen engine
         return fake_node_factory(
-            load_engine_factory(config.getoption("--sesam-node-engine")), target.mount
+            load_engine_factory(config.getoption("--sesam-node-engine")), fakes.mount
         )
     return sesam_engine_factory(load_sesam_settings(environ_with_dotenv()))
 

@@ -17,6 +17,8 @@ import requests
 from harness.clock import Clock
 from harness.connectors.base import SyncScope
 from harness.connectors.settings import CrmofficeSettings, SalesforceSettings
+from harness.fakes.http import FakeService
+from harness.fakes.world import FakeWorld
 from harness.qa.factories import RecordFactory
 from harness.qa.observe import RunScope
 
@@ -29,6 +31,15 @@ class ArmedEdit(Protocol):
     def arm(self) -> None: ...
 
     def disarm(self) -> None: ...
+
+
+class EmbeddedFakes(Protocol):
+    """The fakes in this process behind a target, for what only fakes can do: script a fault
+    into a system's next calls, or answer as one more service (a fake Sesam node)."""
+
+    world: FakeWorld
+
+    def mount(self, service: FakeService) -> None: ...
 
 
 class Target(Protocol):
@@ -88,4 +99,8 @@ class Target(Protocol):
 
     def run_scope(self) -> RunScope | None:
         """Which records of the systems are this run's; None: all of them are."""
+        ...
+
+    def embedded_fakes(self) -> EmbeddedFakes | None:
+        """The fakes answering for this target in process; None where the systems are real."""
         ...

@@ -152,5 +152,8 @@ class MockTarget:
     def run_scope(self) -> None:
         return None
 
+    def embedded_fakes(self) -> MockTarget:
+        return self
+
     def record_factory(self, seed: int | None = None) -> RecordFactory:
         return RecordFactory(seed)

@@ -201,6 +201,9 @@ class SandboxTarget:
         other runs make beside this one, is never read into the engine's plan nor copied."""
         return SyncScope(onboarded_at=onboarded_at, salesforce_where=self._tagged())
 
+    def embedded_fakes(self) -> None:
+        return None  # real systems (or, in tests, fakes behind real-looking hosts: the seam)
+
     def run_scope(self) -> RunScope:
         return RunScope(
             salesforce_where=self._tagged(),
