@@ -21,7 +21,7 @@ from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.window import EngineWindow
 from harness.reliability.faultrun import FaultRun, Twin
 from harness.spec import DataflowSpec
-from steps.plugin import SESAM_ENGINE
+from steps.engines import SESAM_ENGINE
 
 NO_FAKES = (
     "faults are scripted in the embedded fakes; a real sandbox cannot be told to answer 503"

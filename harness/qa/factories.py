@@ -11,6 +11,7 @@ sample values the scenarios write ("Åse Ødegård", "Bjørn Ærø"), so an edit
 from __future__ import annotations
 
 import itertools
+import zlib
 from typing import Any
 
 from faker import Faker
@@ -27,6 +28,11 @@ MAX_LENGTHS = {
     "Name": 255,
     "OpportunityName": 120,  # Opportunity.Name is 120 (its describe), not 255
 }
+
+
+def scenario_seed(node_id: str) -> int:
+    """A seed per scenario: the same records serially, under xdist and on every re-run."""
+    return zlib.crc32(node_id.encode("utf-8"))
 
 
 class RecordFactory:

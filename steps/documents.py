@@ -1,0 +1,81 @@
+"""Which dataflow document judges which scenario, and the markers the documents declare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+from harness import resources
+from harness.checklist.commands import all_documents
+from harness.checklist.files import generated_from
+from harness.checklist.gherkin import flow_tag
+from harness.checklist.items import marker_lines
+from harness.qa.documents import Document, Documents
+from harness.qa.labels import flow_description
+from steps.keys import DOCUMENTS
+
+# Why the volume items are left to the fakes on a sandbox unless asked for.
+SANDBOX_VOLUME_SKIP = (
+    "mock-only unless --sandbox-volume: a @volume item makes 2,001 records, which Crmoffice"
+    " (no bulk API) creates, syncs and deletes one call each, about 11,000 calls and half an"
+    " hour at a real sandbox's 150 ms a call; the fakes hold the same page and batch limits"
+)
+
+
+def load_documents(config: pytest.Config) -> Documents:
+    """--document, or every document in fixtures/dataflows/ (BadSpecError: one line)."""
+    return Documents.load(config.getoption("--document") or all_documents())
+
+
+def declare_markers(config: pytest.Config, documents: Documents) -> None:
+    """Flow and story tags come from the documents and the checklist's one table of items, so
+    --strict-markers holds for any document and a story's marker, its Allure story and its
+    sign-off row share one name; nothing per document is listed in pyproject.toml."""
+    flows = documents.flows()
+    for line in dict.fromkeys(f"{flow_tag(f)}: flow {flow_description(f)}" for f in flows):
+        config.addinivalue_line("markers", line)
+    for line in marker_lines(flows):
+        config.addinivalue_line("markers", line)
+
+
+def template_of(item: pytest.Item) -> Any:
+    """pytest-bdd's scenario template behind a test item; None for a test that is not one."""
+    function = getattr(item, "obj", None)
+    return scenario_wrapper_template_registry.get(function) if callable(function) else None
+
+
+def document_of(item: pytest.Item) -> Document:
+    """The dataflow document that judges this scenario (harness/qa/documents.py)."""
+    template = template_of(item)
+    feature = Path(template.feature.filename) if template is not None else Path(str(item.path))
+    tags = {marker.name for marker in item.iter_markers()}
+    return item.config.stash[DOCUMENTS].for_feature(feature, tags)
+
+
+def skip_volume_on_a_sandbox(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--target") != "sandbox" or config.getoption("--sandbox-volume"):
+        return
+    for item in items:
+        if item.get_closest_marker("volume") is not None:
+            item.add_marker(pytest.mark.skip(reason=SANDBOX_VOLUME_SKIP))
+
+
+def check_generated_from(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Generated scenarios are judged only against the document they were generated from."""
+    documents = config.stash[DOCUMENTS]
+    files = {
+        template.feature.filename for item in items if (template := template_of(item)) is not None
+    }
+    for path in sorted(files):
+        made_from = generated_from(Path(path))
+        document = documents.for_feature(Path(path))
+        if made_from is not None and made_from != document.spec.short_hash:
+            raise pytest.UsageError(
+                f"{resources.shown(Path(path))} was generated from a document with {made_from},"
+                f" but {resources.shown(document.path)} is {document.spec.short_hash}: run"
+                " `talkqa features generate` for that document, or judge the run against the"
+                " document the features came from"
+            )
