@@ -25,7 +25,7 @@ from harness.qa.labels import run_parameters, scenario_labels
 from harness.qa.notrun import NotRun, deselection_reason, write_not_run
 from harness.qa.signoff import DOCUMENT_LABEL, FINDING_ATTACHMENT, GAP_TAG, gap_message
 from harness.redact import Redactor, scrub_files
-from steps.documents import document_of, template_of
+from steps.documents import document_of, judged, template_of
 from steps.keys import RUN_REDACTOR, SCENARIO_FINDINGS
 
 RESULT_FILES = ("*-result.json", "*-container.json", "*-attachment.txt", "*-attachment.json")
@@ -130,7 +130,7 @@ def record_deselected(items: list[pytest.Item]) -> None:
     if not results or worker != "gw0":  # each xdist worker deselects the same items
         return
     reason = deselection_reason(config.option.markexpr, config.option.keyword)
-    for item in items:
+    for item in filter(judged, items):  # another document's items are not this run's
         not_run = _not_run(item, document_of(item), reason)
         if not_run is not None:
             write_not_run(Path(results), not_run)

@@ -17,6 +17,9 @@ from harness.qa.documents import Document, Documents
 from harness.qa.labels import flow_description
 from steps.keys import DOCUMENTS
 
+UNJUDGED_MARKER = "a tag of a document this run was not given (its scenarios are deselected)"
+UNJUDGED = pytest.StashKey[str]()  # the line the run ends with when it deselected some
+
 # Why the volume items are left to the fakes on a sandbox unless asked for.
 SANDBOX_VOLUME_SKIP = (
     "mock-only unless --sandbox-volume: a @volume item makes 2,001 records, which Crmoffice"
@@ -39,6 +42,62 @@ def declare_markers(config: pytest.Config, documents: Documents) -> None:
         config.addinivalue_line("markers", line)
     for line in marker_lines(flows):
         config.addinivalue_line("markers", line)
+
+
+def declare_unjudged_tags(config: pytest.Config) -> None:
+    """A feature file of a document this run was not given (another document's generated
+    folder, a hand-written item of its flows) has tags no given document declares. They are
+    declared as such, so --strict-markers lets collection reach the deselection below instead
+    of stopping at "'flow-…' not found in markers"."""
+    declared = {line.split(":")[0].strip() for line in config.getini("markers")}
+    base = config.rootpath / str(config.getini("bdd_features_base_dir") or ".")
+    found = {tag for path in sorted(base.rglob("*.feature")) for tag in _tags_in(path)}
+    for tag in sorted(found - declared):
+        config.addinivalue_line("markers", f"{tag}: {UNJUDGED_MARKER}")
+
+
+def _tags_in(feature: Path) -> set[str]:
+    lines = feature.read_text("utf-8").splitlines()
+    return {
+        token[1:]
+        for line in lines
+        if line.lstrip().startswith("@")
+        for token in line.split()
+        if token.startswith("@") and len(token) > 1
+    }
+
+
+def deselect_unjudged(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Scenarios of a document this run was not given are deselected, and the run says so."""
+    unjudged = [item for item in items if not judged(item)]
+    if not unjudged:
+        return
+    items[:] = [item for item in items if judged(item)]
+    config.hook.pytest_deselected(items=unjudged)
+    folders = sorted({_shown_folder(item) for item in unjudged})
+    given = ", ".join(resources.shown(d.path) for d in config.stash[DOCUMENTS].all)
+    config.stash[UNJUDGED] = (
+        f"talkqa: {len(unjudged)} scenario(s) deselected, from a document this run was not"
+        f" given ({', '.join(folders)}); it judges {given}. Give that document with --document"
+        " to run them too"
+    )
+
+
+def judged(item: pytest.Item) -> bool:
+    """Whether one of this run's documents judges the scenario (harness/qa/documents.py)."""
+    template = template_of(item)
+    if template is None:
+        return True  # not a checklist scenario
+    tags = {marker.name for marker in item.iter_markers()}
+    return bool(item.config.stash[DOCUMENTS].judges(Path(template.feature.filename), tags))
+
+
+def unjudged_line(config: pytest.Config) -> str | None:
+    return config.stash.get(UNJUDGED, None)
+
+
+def _shown_folder(item: pytest.Item) -> str:
+    return resources.shown(Path(template_of(item).feature.filename).parent) + "/"
 
 
 def template_of(item: pytest.Item) -> Any:

@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[DOCUMENTS] = loaded
     documents.declare_markers(config, loaded)
+    documents.declare_unjudged_tags(config)
     config.stash[RUN_REDACTOR] = Redactor(
         [*MockTarget().secrets(), *secrets_in_environment(environ_with_dotenv())]
     )
@@ -153,8 +154,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    documents.deselect_unjudged(config, items)
     documents.skip_volume_on_a_sandbox(config, items)
     documents.check_generated_from(config, items)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    line = documents.unjudged_line(config)
+    if line is not None:
+        terminalreporter.write_line(line)
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:

@@ -44,9 +44,13 @@ def feature_tags(flow: FlowSpec) -> tuple[str, ...]:
     return ("generated", flow_tag(flow))
 
 
+FLOW_TAG_PREFIX = "flow-"
+
+
 def flow_tag(flow: FlowSpec) -> str:
     """@flow-contact-to-contacts: unique within a document (a flow is listed once)."""
-    return f"flow-{slugify(flow.source_object, '-')}-to-{slugify(flow.target_type, '-')}"
+    source, target = slugify(flow.source_object, "-"), slugify(flow.target_type, "-")
+    return f"{FLOW_TAG_PREFIX}{source}-to-{target}"
 
 
 def _indented(lines: Iterable[str]) -> list[str]:

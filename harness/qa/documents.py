@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.checklist.files import GENERATED_DIR, document_folder
-from harness.checklist.gherkin import flow_tag
+from harness.checklist.gherkin import FLOW_TAG_PREFIX, flow_tag
 from harness.errors import ConfigError
 from harness.resources import shown
 from harness.spec import DataflowSpec, FlowSpec, load_spec
@@ -59,16 +59,32 @@ class Documents:
     def flows(self) -> list[FlowSpec]:
         return [flow for document in self.all for flow in document.spec.flows]
 
+    def judges(self, feature: Path, tags: Iterable[str] = ()) -> bool:
+        """False for a feature of a document this run was not given: one in another
+        document's generated folder, or one whose flow tags all name flows no given document
+        has. A feature with a flow a given document has is that document's to judge (and a
+        stale one is refused by its hash)."""
+        if _generated_folder(feature) in {d.folder for d in self.all}:
+            return True
+        named = {tag for tag in tags if tag.startswith(FLOW_TAG_PREFIX)}
+        return not named or bool(named & {flow_tag(flow) for flow in self.flows()})
+
     def for_feature(self, feature: Path, tags: Iterable[str] = ()) -> Document:
-        parts = feature.resolve().parts
-        if GENERATED_DIR in parts:
-            index = len(parts) - 1 - parts[::-1].index(GENERATED_DIR)
-            folder = parts[index + 1] if index + 2 < len(parts) else ""
-            for document in self.all:
-                if document.folder == folder:
-                    return document
+        folder = _generated_folder(feature)
+        for document in self.all:
+            if folder is not None and document.folder == folder:
+                return document
         tagged = set(tags)
         for document in self.all:
             if any(flow_tag(flow) in tagged for flow in document.spec.flows):
                 return document
         return self.first
+
+
+def _generated_folder(feature: Path) -> str | None:
+    """<doc> of features/generated/<doc>/x.feature; None for a feature outside generated/."""
+    parts = feature.resolve().parts
+    if GENERATED_DIR not in parts:
+        return None
+    index = len(parts) - 1 - parts[::-1].index(GENERATED_DIR)
+    return parts[index + 1] if index + 2 < len(parts) else ""
