@@ -73,8 +73,8 @@ def fault_workload(
     fault_scenario: FaultScenario,
     engine_window: EngineWindow,
     pytestconfig: pytest.Config,
-    source: str,
-    object: str,
+    source_system: str,
+    source_object: str,
 ) -> None:
     fakes = driver.target.embedded_fakes()
     if fakes is None:

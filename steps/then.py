@@ -22,16 +22,20 @@ from harness.qa.polling import polled
 
 @then(parsers.re(phrases.ONE_LINKED.regex))
 @polled
-def one_linked(driver: ChecklistDriver, target: str, type: str) -> None:
+def one_linked(driver: ChecklistDriver, target_system: str, target_type: str) -> None:
     _assert_one_linked(driver, driver.source())
 
 
 @then(parsers.re(phrases.ONE_LINKED_TO.regex))
 @polled
 def one_linked_to(
-    driver: ChecklistDriver, target: str, type: str, source: str, object: str
+    driver: ChecklistDriver,
+    target_system: str,
+    target_type: str,
+    source_system: str,
+    source_object: str,
 ) -> None:
-    _assert_one_linked(driver, driver.source(object, role=_role_of(driver, object)))
+    _assert_one_linked(driver, driver.source(source_object, role=_role_of(driver, source_object)))
 
 
 def _role_of(driver: ChecklistDriver, object_name: str) -> str:
@@ -54,19 +58,28 @@ def _assert_one_linked(driver: ChecklistDriver, handle: SourceHandle) -> None:
 
 @then(parsers.re(phrases.COUNT.regex))
 @polled
-def count(driver: ChecklistDriver, target: str, count: str, type: str) -> None:
-    records = _target_records(driver, type)
-    assert len(records) == int(count), _listing(driver, f"{len(records)} {type} records", records)
+def count(driver: ChecklistDriver, target_system: str, count: str, target_type: str) -> None:
+    records = _target_records(driver, target_type)
+    assert len(records) == int(count), _listing(
+        driver, f"{len(records)} {target_type} records", records
+    )
 
 
 @then(parsers.re(phrases.COUNT_WITH.regex))
 @polled
 def count_with(
-    driver: ChecklistDriver, target: str, count: str, type: str, property: str, value: str
+    driver: ChecklistDriver,
+    target_system: str,
+    count: str,
+    target_type: str,
+    property: str,
+    value: str,
 ) -> None:
-    records = [r for r in _target_records(driver, type) if same_value(r.get(property), value)]
+    records = [
+        r for r in _target_records(driver, target_type) if same_value(r.get(property), value)
+    ]
     assert len(records) == int(count), _listing(
-        driver, f"{len(records)} {type} records with {property} {value!r}", records
+        driver, f"{len(records)} {target_type} records with {property} {value!r}", records
     )
 
 
@@ -78,16 +91,18 @@ def _target_records(driver: ChecklistDriver, type_name: str) -> list[dict[str, A
 
 @then(parsers.re(phrases.TARGET_HAS.regex))
 @polled
-def target_has(driver: ChecklistDriver, target: str, type: str, property: str, value: str) -> None:
-    _assert_value(driver, target, property, value)
+def target_has(
+    driver: ChecklistDriver, target_system: str, target_type: str, property: str, value: str
+) -> None:
+    _assert_value(driver, target_system, property, value)
 
 
 @then(parsers.re(phrases.SOURCE_HAS.regex))
 @polled
 def source_has(
-    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+    driver: ChecklistDriver, source_system: str, source_object: str, property: str, value: str
 ) -> None:
-    _assert_value(driver, source, property, value)
+    _assert_value(driver, source_system, property, value)
 
 
 def _assert_value(
@@ -130,44 +145,54 @@ def _found_elsewhere(record: dict[str, Any], prop: str, expected: Any) -> str:
 @then(parsers.re(phrases.NO_SOURCE_WITH.regex))
 @polled
 def no_source_with(
-    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+    driver: ChecklistDriver, source_system: str, source_object: str, property: str, value: str
 ) -> None:
-    kind = driver.system(source).kind(object)
+    kind = driver.system(source_system).kind(source_object)
     found = sorted(
         rid
-        for (k, rid), record in driver.observe().of(source).items()
+        for (k, rid), record in driver.observe().of(source_system).items()
         if k == kind and same_value(record.get(property), value)
     )
     assert not found, (
-        f"{source} now holds {object} {found} with {property} {value!r}: the sync created in"
-        " the system a record came from, against the document's direction"
+        f"{source_system} now holds {source_object} {found} with {property} {value!r}: the sync"
+        " created in the system a record came from, against the document's direction"
     )
 
 
 @then(parsers.re(phrases.TARGET_EMPTY.regex))
 @polled
-def target_empty(driver: ChecklistDriver, target: str, type: str, property: str) -> None:
-    _assert_value(driver, target, property, "")
+def target_empty(
+    driver: ChecklistDriver, target_system: str, target_type: str, property: str
+) -> None:
+    _assert_value(driver, target_system, property, "")
 
 
 @then(parsers.re(phrases.SOURCE_EMPTY.regex))
 @polled
-def source_empty(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
-    _assert_value(driver, source, property, "")
+def source_empty(
+    driver: ChecklistDriver, source_system: str, source_object: str, property: str
+) -> None:
+    _assert_value(driver, source_system, property, "")
 
 
 @then(parsers.re(phrases.SOURCE_KEEPS.regex))
 @polled
-def source_keeps(driver: ChecklistDriver, source: str, object: str, property: str) -> None:
+def source_keeps(
+    driver: ChecklistDriver, source_system: str, source_object: str, property: str
+) -> None:
     handle = driver.source()
     made = handle.created_values.get(property)
-    assert made, f"the scenario made {source} {object} {handle.record_id} with no {property}"
-    _assert_value(driver, source, property, made, handle)
+    assert made, (
+        f"the scenario made {source_system} {source_object} {handle.record_id} with no {property}"
+    )
+    _assert_value(driver, source_system, property, made, handle)
 
 
 @then(parsers.re(phrases.TARGET_KEEPS.regex))
 @polled
-def target_keeps(driver: ChecklistDriver, target: str, type: str, property: str) -> None:
+def target_keeps(
+    driver: ChecklistDriver, target_system: str, target_type: str, property: str
+) -> None:
     handle = driver.source()
     row = driver.row_of(property)
     made = handle.created_values.get(row.source_property)
@@ -175,15 +200,15 @@ def target_keeps(driver: ChecklistDriver, target: str, type: str, property: str)
         f"the scenario made {handle.flow.source_system} {handle.object_name}"
         f" {handle.record_id} with no {row.source_property}"
     )
-    _assert_value(driver, target, property, made, handle)
+    _assert_value(driver, target_system, property, made, handle)
 
 
 @then(parsers.re(phrases.TARGET_HAS_THE_OTHERS.regex))
 @polled
-def target_has_the_others(driver: ChecklistDriver, target: str, type: str) -> None:
+def target_has_the_others(driver: ChecklistDriver, target_system: str, target_type: str) -> None:
     handle = driver.source()
     flow = handle.flow
-    made, copy = driver.read(flow.source_system, handle), driver.read(target, handle)
+    made, copy = driver.read(flow.source_system, handle), driver.read(target_system, handle)
     wrong = [
         f"{row.target_property} is {copy.get(row.target_property)!r}, {flow.source_system}"
         f" {row.source_property} is {made.get(row.source_property)!r}"
@@ -191,12 +216,12 @@ def target_has_the_others(driver: ChecklistDriver, target: str, type: str) -> No
         for row in flow.properties
         if not same_value(made.get(row.source_property), copy.get(row.target_property))
     ]
-    assert not wrong, f"{_pair(handle, target)} differs: " + "; ".join(wrong)
+    assert not wrong, f"{_pair(handle, target_system)} differs: " + "; ".join(wrong)
 
 
 @then(parsers.re(phrases.EACH_LINKED_ONCE.regex))
 @polled
-def each_linked_once(driver: ChecklistDriver, target: str, type: str) -> None:
+def each_linked_once(driver: ChecklistDriver, target_system: str, target_type: str) -> None:
     records = driver.records
     assert records, "the scenario made no 'records'"
     missing = [h.record_id for h in records if not h.candidates]
@@ -204,12 +229,15 @@ def each_linked_once(driver: ChecklistDriver, target: str, type: str) -> None:
     flow = records[0].flow
     assert not missing and not doubled, (
         f"of {len(records)} {flow.source_system} {records[0].object_name} records,"
-        f" {len(missing)} have no linked {target} {type} record (first: {missing[:3]}) and"
+        f" {len(missing)} have no linked {target_system} {target_type} record"
+        f" (first: {missing[:3]}) and"
         f" {len(doubled)} have more than one (first: {dict(list(doubled.items())[:3])})"
     )
     owned = {h.link for h in records}
-    strays = sorted(driver.last_cycle.after.ids(target, records[0].target_kind) - owned)
-    assert not strays, f"{target} also holds {len(strays)} new records no source owns: {strays[:5]}"
+    strays = sorted(driver.last_cycle.after.ids(target_system, records[0].target_kind) - owned)
+    assert not strays, (
+        f"{target_system} also holds {len(strays)} new records no source owns: {strays[:5]}"
+    )
 
 
 @then(parsers.re(phrases.EACH_EDITED.regex))
@@ -270,16 +298,22 @@ def only_that_one_dead(driver: ChecklistDriver, reason: str) -> None:
 
 @then(parsers.re(phrases.STILL_LINKED.regex))
 @polled
-def still_linked(driver: ChecklistDriver, source: str, object: str, target: str, type: str) -> None:
-    handle = driver.source(object)
+def still_linked(
+    driver: ChecklistDriver,
+    source_system: str,
+    source_object: str,
+    target_system: str,
+    target_type: str,
+) -> None:
+    handle = driver.source(source_object)
     _assert_one_linked(driver, handle)
     others = sorted(
         rid
-        for (kind, rid) in driver.observe().of(target)
-        if kind == handle.target_kind and rid not in _all_links(driver, target)
+        for (kind, rid) in driver.observe().of(target_system)
+        if kind == handle.target_kind and rid not in _all_links(driver, target_system)
     )
     assert not others, (
-        f"besides {handle.target_kind}/{handle.link}, {target} now holds {others} that no"
+        f"besides {handle.target_kind}/{handle.link}, {target_system} now holds {others} that no"
         " scenario record owns: a second record for the same source"
     )
 
@@ -348,14 +382,14 @@ def no_merge_criterion(driver: ChecklistDriver) -> None:
 
 @then(parsers.re(phrases.TARGET_UNCHANGED.regex))
 @polled
-def target_unchanged(driver: ChecklistDriver, target: str, type: str) -> None:
-    _assert_unchanged(driver, target)
+def target_unchanged(driver: ChecklistDriver, target_system: str, target_type: str) -> None:
+    _assert_unchanged(driver, target_system)
 
 
 @then(parsers.re(phrases.SOURCE_UNCHANGED.regex))
 @polled
-def source_unchanged(driver: ChecklistDriver, source: str, object: str) -> None:
-    _assert_unchanged(driver, source)
+def source_unchanged(driver: ChecklistDriver, source_system: str, source_object: str) -> None:
+    _assert_unchanged(driver, source_system)
 
 
 def _assert_unchanged(driver: ChecklistDriver, system: str) -> None:
@@ -405,16 +439,16 @@ def dead_lettered(driver: ChecklistDriver, property: str, reason: str) -> None:
 @polled
 def other_synced(
     driver: ChecklistDriver,
-    source: str,
-    object: str,
-    target: str,
-    type: str,
+    source_system: str,
+    source_object: str,
+    target_system: str,
+    target_type: str,
     property: str,
     value: str,
 ) -> None:
-    other = driver.source(object, role="other")
+    other = driver.source(source_object, role="other")
     _assert_one_linked(driver, other)
-    _assert_value(driver, target, property, value, other)
+    _assert_value(driver, target_system, property, value, other)
 
 
 @then(parsers.re(phrases.DEAD_LETTER_EMPTY.regex))

@@ -72,23 +72,23 @@ def reset_watermarks(driver: ChecklistDriver) -> None:
 
 @when(parsers.re(phrases.CREATE_ANOTHER.regex))
 def create_another(
-    driver: ChecklistDriver, source: str, object: str, property: str, value: str
+    driver: ChecklistDriver, source_system: str, source_object: str, property: str, value: str
 ) -> None:
-    driver.create_source(object, {property: value}, role="other")
+    driver.create_source(source_object, {property: value}, role="other")
 
 
 @when(parsers.re(phrases.DELETE_SOURCE.regex))
-def delete_source(driver: ChecklistDriver, source: str, object: str) -> None:
-    driver.delete(source)
+def delete_source(driver: ChecklistDriver, source_system: str, source_object: str) -> None:
+    driver.delete(source_system)
 
 
 @when(parsers.re(phrases.DELETE_TARGET.regex))
-def delete_target(driver: ChecklistDriver, target: str, type: str) -> None:
-    driver.delete(target)
+def delete_target(driver: ChecklistDriver, target_system: str, target_type: str) -> None:
+    driver.delete(target_system)
 
 
 @when(parsers.re(phrases.CREATE_TARGET.regex))
 def create_target(
-    driver: ChecklistDriver, target: str, type: str, property: str, value: str
+    driver: ChecklistDriver, target_system: str, target_type: str, property: str, value: str
 ) -> None:
-    driver.create_target(type, {property: value})
+    driver.create_target(target_type, {property: value})

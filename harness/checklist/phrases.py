@@ -1,9 +1,12 @@
 """Every step phrase the checklist's feature files use, for the generator and the step definitions.
 
-    RECORD_WITH.text(source="Salesforce", object="Contact", property="FirstName", value="Åse")
+    sides = {"source_system": "Salesforce", "source_object": "Contact"}
+    RECORD_WITH.text(**sides, property="FirstName", value="Åse")  # the step below
     re.fullmatch(RECORD_WITH.regex, 'a Salesforce Contact with FirstName "Åse"')  # a match
 
-A template uses `{name}` for a parameter. Names, objects, types and properties are single words;
+A template uses `{name}` for a parameter, named as the flow's fields are (source_system,
+source_object, target_system, target_type), so no step argument shadows a fixture (`target`) or
+a builtin (`object`, `type`). Names, objects, types and properties are single words;
 `"{value}"` and `"{flow}"` are quoted text; `{time}` is HH:MM:SS or HH:MM:SS.mmm; `{empty}` is
 `""` or `null`; `{count}` and `{length}` are whole numbers. `regex` turns a template into a
 pattern for `pytest_bdd.parsers.re`, and the tests check that each step in features/ matches
@@ -70,37 +73,42 @@ def _then(template: str, meaning: str, handwritten_only: bool = False) -> Phrase
 DOCUMENT_FLOW = _given(
     'the dataflow document\'s flow "{flow}"', "select the flow of the parsed document (the oracle)"
 )
-RECORD = _given("a {source} {object}", "create one source record with made-up required values")
+RECORD = _given(
+    "a {source_system} {source_object}", "create one source record with made-up required values"
+)
 RECORD_WITH = _given(
-    'a {source} {object} with {property} "{value}"', "create one source record with this value"
+    'a {source_system} {source_object} with {property} "{value}"',
+    "create one source record with this value",
 )
 LINKED_RECORD = _given(
-    "a {source} {object} linked to a {target} {type} record",
+    "a {source_system} {source_object} linked to a {target_system} {target_type} record",
     "create a source record and run one cycle, so it has its linked target record",
 )
 RECORD_EMPTY = _given(
-    "a {source} {object} with {property} empty",
+    "a {source_system} {source_object} with {property} empty",
     "create one source record with made-up values and this property left empty",
 )
 LINKED_EMPTY = _given(
-    "a {source} {object} with {property} empty linked to a {target} {type} record",
+    "a {source_system} {source_object} with {property} empty linked to a {target_system}"
+    " {target_type} record",
     "as 'linked to', with this property left empty on both sides",
 )
 MANY_RECORDS = _given(
-    "{count} {source} {object} records",
+    "{count} {source_system} {source_object} records",
     "create that many source records with made-up values (sObject Collections, 200 a call)",
 )
 MANY_LINKED = _given(
-    "{count} {source} {object} records linked to {target} {type} records",
+    "{count} {source_system} {source_object} records linked to {target_system} {target_type}"
+    " records",
     "create that many source records and run one cycle, so each has its linked target record",
 )
 PREEXISTING_SOURCE = _given(
-    'a {source} {object} with {property} "{value}" created before onboarding',
+    'a {source_system} {source_object} with {property} "{value}" created before onboarding',
     "a source record that exists before the engine first runs (no link)",
     handwritten_only=True,
 )
 PREEXISTING_TARGET = _given(
-    'a {target} {type} record with {property} "{value}" created before onboarding',
+    'a {target_system} {target_type} record with {property} "{value}" created before onboarding',
     "a target record that exists before the engine first runs (no link)",
     handwritten_only=True,
 )
@@ -119,7 +127,7 @@ EDIT_AT = _when(
     "edit as above, with that modification time today (the clock is the harness's)",
 )
 CREATE_TARGET = _when(
-    'a {target} {type} record is created with {property} "{value}"',
+    'a {target_system} {target_type} record is created with {property} "{value}"',
     "a person creates a record in the target system, after onboarding (no source record)",
 )
 CLEAR = _when(
@@ -152,75 +160,76 @@ RESET_WATERMARKS = _when(
     "forget both watermarks, so the next cycle re-reads every record of both systems",
 )
 CREATE_ANOTHER = _when(
-    'another {source} {object} is created with {property} "{value}"',
+    'another {source_system} {source_object} is created with {property} "{value}"',
     "create a second, unlinked source record",
     handwritten_only=True,
 )
 DELETE_SOURCE = _when(
-    "the {source} {object} is deleted",
+    "the {source_system} {source_object} is deleted",
     "delete the source record in its system",
     handwritten_only=True,
 )
 DELETE_TARGET = _when(
-    "the linked {target} {type} record is deleted",
+    "the linked {target_system} {target_type} record is deleted",
     "delete the linked target record in its system",
     handwritten_only=True,
 )
 
 # Then: what must be true; "the cycle" is the most recent one.
 ONE_LINKED = _then(
-    "{target} holds exactly one {type} record linked to it",
+    "{target_system} holds exactly one {target_type} record linked to it",
     "exactly one target record carries the link to the scenario's source record",
 )
 ONE_LINKED_TO = _then(
-    "{target} holds exactly one {type} record linked to the {source} {object}",
+    "{target_system} holds exactly one {target_type} record linked to the {source_system}"
+    " {source_object}",
     "as above, for the named source record when a scenario has several",
     handwritten_only=True,
 )
 COUNT = _then(
-    "{target} holds exactly {count} {type} records",
+    "{target_system} holds exactly {count} {target_type} records",
     "count every record of the type in the target system",
     handwritten_only=True,
 )
 COUNT_WITH = _then(
-    '{target} holds exactly {count} {type} records with {property} "{value}"',
+    '{target_system} holds exactly {count} {target_type} records with {property} "{value}"',
     "count the target records holding this value",
     handwritten_only=True,
 )
 TARGET_HAS = _then(
-    'the linked {target} {type} record has {property} "{value}"',
+    'the linked {target_system} {target_type} record has {property} "{value}"',
     "read the linked target record back from its system and compare (empty equals null)",
 )
 SOURCE_HAS = _then(
-    'the linked {source} {object} has {property} "{value}"',
+    'the linked {source_system} {source_object} has {property} "{value}"',
     "read the source record back from its system and compare (empty equals null)",
 )
 NO_SOURCE_WITH = _then(
-    '{source} holds no {object} record with {property} "{value}"',
+    '{source_system} holds no {source_object} record with {property} "{value}"',
     "query the source system: no record made since the scenario began holds this value",
 )
 TARGET_EMPTY = _then(
-    "the linked {target} {type} record has {property} empty",
+    "the linked {target_system} {target_type} record has {property} empty",
     'read the linked target record back: the property is "" or null',
 )
 SOURCE_EMPTY = _then(
-    "the linked {source} {object} has {property} empty",
+    "the linked {source_system} {source_object} has {property} empty",
     'read the source record back: the property is "" or null',
 )
 SOURCE_KEEPS = _then(
-    "the linked {source} {object} still has the {property} it was made with",
+    "the linked {source_system} {source_object} still has the {property} it was made with",
     "read the source record back: the property holds the value the Given step made",
 )
 TARGET_KEEPS = _then(
-    "the linked {target} {type} record still has the {property} it was made with",
+    "the linked {target_system} {target_type} record still has the {property} it was made with",
     "read the target record back: the property holds the value its source was made with",
 )
 TARGET_HAS_THE_OTHERS = _then(
-    "the linked {target} {type} record has the other properties of it",
+    "the linked {target_system} {target_type} record has the other properties of it",
     "every other property row of the document holds the source record's value in the target",
 )
 EACH_LINKED_ONCE = _then(
-    "{target} holds exactly one {type} record linked to each of them",
+    "{target_system} holds exactly one {target_type} record linked to each of them",
     "each of the 'records' has exactly one target record, and the target holds no other new one",
 )
 EACH_EDITED = _then(
@@ -236,7 +245,8 @@ ONLY_THAT_ONE_DEAD = _then(
     "the cycle's dead-letter list holds exactly the record given the over-long value",
 )
 STILL_LINKED = _then(
-    "the {source} {object} is still linked to the same {target} {type} record",
+    "the {source_system} {source_object} is still linked to the same {target_system}"
+    " {target_type} record",
     "the link names the same target id as after the Given step",
 )
 CREATED_NOTHING = _then(
@@ -256,12 +266,12 @@ NO_MERGE_CRITERION = _then(
     handwritten_only=True,
 )
 TARGET_UNCHANGED = _then(
-    "the linked {target} {type} record still exists, unchanged",
+    "the linked {target_system} {target_type} record still exists, unchanged",
     "the target record is there with the values it had before the delete",
     handwritten_only=True,
 )
 SOURCE_UNCHANGED = _then(
-    "the {source} {object} still exists, unchanged",
+    "the {source_system} {source_object} still exists, unchanged",
     "the source record is there with the values it had before the delete",
     handwritten_only=True,
 )
@@ -275,7 +285,8 @@ DEAD_LETTERED = _then(
     "the dead-letter list holds the record's change with the target's error code",
 )
 OTHER_SYNCED = _then(
-    'the other {source} {object} has a linked {target} {type} record with {property} "{value}"',
+    "the other {source_system} {source_object} has a linked {target_system} {target_type}"
+    ' record with {property} "{value}"',
     "the record created by 'another ... is created' synced despite the rejected one",
     handwritten_only=True,
 )
@@ -287,7 +298,7 @@ DEAD_LETTER_EMPTY = _then(
 
 # The fault matrix (features/handwritten/faults.feature): faults scripted in the embedded fakes.
 FAULT_WORKLOAD = _given(
-    "a linked {source} {object} edited in both systems and one not yet synced",
+    "a linked {source_system} {source_object} edited in both systems and one not yet synced",
     "a linked record, one property edited in each system, and a new unlinked record",
     handwritten_only=True,
 )

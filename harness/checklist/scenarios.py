@@ -84,7 +84,13 @@ def _source(flow: FlowSpec) -> str:
 
 
 def _step(phrase: p.Phrase, of: FlowSpec, **extra: str) -> Step:
-    return Step(phrase.keyword, phrase.text(**_words(of), **extra))
+    sides = {
+        "source_system": of.source_system,
+        "source_object": of.source_object,
+        "target_system": of.target_system,
+        "target_type": of.target_type,
+    }
+    return Step(phrase.keyword, phrase.text(**sides, **extra))
 
 
 def check_data_types(spec: DataflowSpec, source: str) -> None:
