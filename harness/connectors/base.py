@@ -1,7 +1,7 @@
 """What the engine needs from each system, whatever transport sits behind it.
 
     for page in salesforce.query_changed("Contact", ["FirstName", "LastName"], since=mark):
-        ...                                  # a page is a list of SourceRecord
+        ...                                  # a page is a list of SystemRecord
     results = salesforce.update_many("Contact", [RecordUpdate("003...", {"Phone": "1"})])
 
 The connectors (salesforce.py: simple-salesforce; crmoffice.py: requests) are the one HTTP
@@ -96,7 +96,7 @@ class FieldValues(Mapping[str, Value]):
 
 
 @dataclass(frozen=True, slots=True)  # a cycle holds every changed record of both sides
-class SourceRecord:
+class SystemRecord:
     """One record as a system returned it: id, the mapped property values, its change stamp."""
 
     object_name: str  # "Contact", "Customer", "Product2" | "contacts", "companies"
@@ -149,7 +149,7 @@ class SalesforceApi(Protocol):
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         """Records with SystemModstamp >= since (all when None), deleted ones included; one
         list per API page. The first page is a REST query page (up to 2,000, ordered by
         SystemModstamp, Id); when more follow, path(total) decides how the rest is read: REST
@@ -183,7 +183,7 @@ class CrmofficeApi(Protocol):
 
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         """Records with updatedAt >= since (all when None), deleted ones included,
         ordered by updatedAt, id; one list per API page."""
         ...

@@ -24,8 +24,8 @@ import requests
 from harness.connectors.base import (
     CallCounter,
     RecordUpdate,
-    SourceRecord,
     SyncScope,
+    SystemRecord,
     Value,
     WriteResult,
 )
@@ -91,7 +91,7 @@ class CrmofficeConnector:
 
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         _checked_type(type_name)
         params = {"limit": str(self.page_size), "includeDeleted": "true"}
         # Full Sync off: what was made before onboarding was last changed before it too, or

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.connectors.base import FieldValues, SourceRecord, Value
+from harness.connectors.base import FieldValues, SystemRecord, Value
 from harness.connectors.http_errors import contract_error
 
 KNOWN_TYPES = ("contacts", "companies")
@@ -22,7 +22,7 @@ KNOWN_TYPES = ("contacts", "companies")
 
 def parse_list_page(
     body: Any, type_name: str, fields: Sequence[str]
-) -> tuple[list[SourceRecord], str | None]:
+) -> tuple[list[SystemRecord], str | None]:
     """The page's records and the cursor of the next page (None on the last page)."""
     what = f"list of {type_name}"
     if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
@@ -36,7 +36,7 @@ def parse_list_page(
     return [parse_item(item, type_name, names) for item in body["items"]], cursor
 
 
-def parse_item(item: Any, type_name: str, fields: Sequence[str]) -> SourceRecord:
+def parse_item(item: Any, type_name: str, fields: Sequence[str]) -> SystemRecord:
     record_id = record_id_of(item, type_name)
     names = fields if isinstance(fields, tuple) else tuple(dict.fromkeys(fields))
     values = FieldValues(names, tuple(_string_field(item, type_name, record_id, n) for n in names))
@@ -44,7 +44,7 @@ def parse_item(item: Any, type_name: str, fields: Sequence[str]) -> SourceRecord
     if deleted_at is not None:
         _timestamp(item, type_name, record_id, "deletedAt")
     modified = _timestamp(item, type_name, record_id, "updatedAt")
-    return SourceRecord(type_name, record_id, values, modified, deleted=deleted_at is not None)
+    return SystemRecord(type_name, record_id, values, modified, deleted=deleted_at is not None)
 
 
 def parse_written(body: Any, type_name: str) -> str:

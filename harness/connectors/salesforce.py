@@ -30,8 +30,8 @@ from harness.connectors.base import (
     CallCounter,
     PathChoice,
     RecordUpdate,
-    SourceRecord,
     SyncScope,
+    SystemRecord,
     Value,
     WriteResult,
     rest_only,
@@ -139,7 +139,7 @@ class SalesforceConnector:
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         fields = _checked_fields(object_name, fields)
         scope = self.scope.salesforce_conditions(object_name)
         soql = changed_since_soql(object_name, fields, since, scope)
@@ -205,7 +205,7 @@ class SalesforceConnector:
 
     def _bulk_pages(
         self, object_name: str, fields: Sequence[str], soql: str, seen: set[str]
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         """A queryAll job's result sets as pages, less the records the first page held."""
         for text in self._bulk.query(object_name, soql):
             yield [r for r in parse_bulk_rows(text, object_name, fields) if r.record_id not in seen]

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.connectors.base import FieldValues, RecordUpdate, SourceRecord, Value, WriteResult
+from harness.connectors.base import FieldValues, RecordUpdate, SystemRecord, Value, WriteResult
 from harness.connectors.http_errors import contract_error
 
 # Per-record codes that may succeed on the next attempt: the row was busy, not wrong.
@@ -29,7 +29,7 @@ BULK_BOOLEANS = {"true": True, "false": False}
 
 def parse_query_page(
     body: Any, object_name: str, fields: Sequence[str]
-) -> tuple[list[SourceRecord], str | None]:
+) -> tuple[list[SystemRecord], str | None]:
     """The page's records and the nextRecordsUrl to fetch next (None when done)."""
     what = f"query of {object_name}"
     if not isinstance(body, Mapping) or not isinstance(body.get("records"), list):
@@ -55,7 +55,7 @@ def query_total(body: Any, object_name: str) -> int:
     return total
 
 
-def parse_bulk_rows(text: str, object_name: str, fields: Sequence[str]) -> list[SourceRecord]:
+def parse_bulk_rows(text: str, object_name: str, fields: Sequence[str]) -> list[SystemRecord]:
     """One result set of a Bulk API 2.0 query job (CSV, a header row first) as the records a
     REST page of the same query gives: an empty value is null, IsDeleted "true"/"false".
 
@@ -86,7 +86,7 @@ def _bulk_value(name: str, text: str) -> Any:
     return text or None
 
 
-def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SourceRecord:
+def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SystemRecord:
     if not isinstance(raw, Mapping):
         raise contract_error(
             "Salesforce", f"query of {object_name}", f"record is not an object: {_short(raw)}"
@@ -102,7 +102,7 @@ def parse_record(raw: Any, object_name: str, fields: Sequence[str]) -> SourceRec
     deleted = raw.get("IsDeleted", False)
     if not isinstance(deleted, bool):
         raise _field_error(object_name, record_id, "IsDeleted", "a boolean", deleted)
-    return SourceRecord(
+    return SystemRecord(
         object_name, record_id, values, parse_modstamp(raw, object_name, record_id), deleted
     )
 

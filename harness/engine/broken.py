@@ -21,7 +21,7 @@ from harness.connectors.base import (
     PathChoice,
     RecordUpdate,
     SalesforceApi,
-    SourceRecord,
+    SystemRecord,
     Value,
     WriteResult,
     rest_only,
@@ -159,7 +159,7 @@ def second_precision(context: EngineContext) -> SyncEngine:
     )
 
 
-def _whole_seconds(pages: Iterator[list[SourceRecord]]) -> Iterator[list[SourceRecord]]:
+def _whole_seconds(pages: Iterator[list[SystemRecord]]) -> Iterator[list[SystemRecord]]:
     for page in pages:
         yield [replace(r, modified_at=r.modified_at.replace(microsecond=0)) for r in page]
 
@@ -176,7 +176,7 @@ class _SalesforceWrapper:
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return self._api.query_changed(object_name, fields, since, path)
 
     def update_many(self, object_name: str, updates: Sequence[RecordUpdate]) -> list[WriteResult]:
@@ -202,7 +202,7 @@ class _CrmofficeWrapper:
 
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return self._api.list_changed(type_name, fields, since)
 
     def create(
@@ -221,14 +221,14 @@ class _WholeSecondsSalesforce(_SalesforceWrapper):
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return _whole_seconds(self._api.query_changed(object_name, fields, since, path))
 
 
 class _WholeSecondsCrmoffice(_CrmofficeWrapper):
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return _whole_seconds(self._api.list_changed(type_name, fields, since))
 
 
@@ -265,7 +265,7 @@ def first_page_only(context: EngineContext) -> SyncEngine:
     )
 
 
-def _first_page(pages: Iterator[list[SourceRecord]]) -> Iterator[list[SourceRecord]]:
+def _first_page(pages: Iterator[list[SystemRecord]]) -> Iterator[list[SystemRecord]]:
     yield next(pages, [])
 
 
@@ -276,14 +276,14 @@ class _FirstPageSalesforce(_SalesforceWrapper):
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return _first_page(self._api.query_changed(object_name, fields, since, path))
 
 
 class _FirstPageCrmoffice(_CrmofficeWrapper):
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         return _first_page(self._api.list_changed(type_name, fields, since))
 
 

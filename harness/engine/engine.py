@@ -23,7 +23,7 @@ from harness.connectors.base import (
     CrmofficeApi,
     RecordUpdate,
     SalesforceApi,
-    SourceRecord,
+    SystemRecord,
     Value,
     WriteResult,
 )
@@ -63,12 +63,12 @@ POISON = "INVALID_TEXT"  # the dead-letter code of a record no system or store c
 class Collected:
     """One cycle's reads: records by object/type and id, and the watermarks they earn."""
 
-    salesforce: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
-    crmoffice: dict[str, dict[str, SourceRecord]] = field(default_factory=dict)
+    salesforce: dict[str, dict[str, SystemRecord]] = field(default_factory=dict)
+    crmoffice: dict[str, dict[str, SystemRecord]] = field(default_factory=dict)
     marks: dict[tuple[str, str], datetime] = field(default_factory=dict)
     # Records no store or API can take as they are (system, object/type, record, reason):
     # set aside and dead-lettered, so one of them never stops the rest of the flow.
-    poisoned: list[tuple[str, str, SourceRecord, str]] = field(default_factory=list)
+    poisoned: list[tuple[str, str, SystemRecord, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,9 +76,9 @@ class FlowWork:
     """What one flow has to do this cycle."""
 
     flow: FlowMapping
-    inserts: list[SourceRecord] = field(default_factory=list)
+    inserts: list[SystemRecord] = field(default_factory=list)
     # New Crmoffice records of a flow whose origin is Crmoffice, to be created in Salesforce.
-    salesforce_inserts: list[SourceRecord] = field(default_factory=list)
+    salesforce_inserts: list[SystemRecord] = field(default_factory=list)
     pairs: list[PairInput] = field(default_factory=list)
     deletes: list[tuple[Link, Literal["source", "target"]]] = field(default_factory=list)
 
@@ -175,12 +175,12 @@ class TalkEngine:
         self,
         key: tuple[str, str],
         collected: Collected,
-        pages: Callable[[datetime | None], Iterator[list[SourceRecord]]],
-    ) -> dict[str, SourceRecord]:
+        pages: Callable[[datetime | None], Iterator[list[SystemRecord]]],
+    ) -> dict[str, SystemRecord]:
         """All pages changed since the watermark; a record seen twice keeps its later version."""
         since = self.store.watermark(*key)
         start = self.context.clock.now()
-        records: dict[str, SourceRecord] = {}
+        records: dict[str, SystemRecord] = {}
         for page in pages(since):
             for record in page:
                 records[record.record_id] = record
@@ -202,7 +202,7 @@ class TalkEngine:
         self,
         flow: FlowMapping,
         collected: Collected,
-        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
+        retries: dict[tuple[str, str], dict[str, SystemRecord | None]],
         tally: Tally,
     ) -> None:
         """Deletes, inserts and pairs of one flow, a chunk of records at a time.
@@ -231,7 +231,7 @@ class TalkEngine:
         self,
         flow: FlowMapping,
         collected: Collected,
-        retries: dict[tuple[str, str], dict[str, SourceRecord | None]],
+        retries: dict[tuple[str, str], dict[str, SystemRecord | None]],
     ) -> Iterator[FlowWork]:
         """The flow's work: changed Salesforce records (with a changed partner), then changed
         Crmoffice records linked to this flow, then dead letters waiting for a retry.
@@ -272,9 +272,9 @@ class TalkEngine:
     def _place_new_in_crmoffice(
         self,
         work: FlowWork,
-        by_target: Mapping[str, SourceRecord],
-        crm_changed: dict[str, SourceRecord],
-        retry: dict[str, dict[str, SourceRecord | None]],
+        by_target: Mapping[str, SystemRecord],
+        crm_changed: dict[str, SystemRecord],
+        retry: dict[str, dict[str, SystemRecord | None]],
     ) -> None:
         """Crmoffice records no flow links: new there, so this flow creates them in Salesforce.
         A record linked by any flow came from a sync and is never inserted back."""
@@ -286,7 +286,7 @@ class TalkEngine:
                 _place_with_retry(work, None, None, record, retry.pop(ref, {}))
 
     def _letter_poisoned(
-        self, poisoned: Sequence[tuple[str, str, SourceRecord, str]], tally: Tally
+        self, poisoned: Sequence[tuple[str, str, SystemRecord, str]], tally: Tally
     ) -> None:
         """Dead-letter each record set aside at collect, under every flow it belongs to. It is
         tried again when it changes (the collect reads it then), not from a snapshot."""
@@ -309,8 +309,8 @@ class TalkEngine:
         self.store.replace_dead_letters([(flow, source_ref)], [letter])
         _count_letters(tally, flow, [letter])
 
-    def _retry_snapshots(self) -> dict[tuple[str, str], dict[str, SourceRecord | None]]:
-        snapshots: dict[tuple[str, str], dict[str, SourceRecord | None]] = {}
+    def _retry_snapshots(self) -> dict[tuple[str, str], dict[str, SystemRecord | None]]:
+        snapshots: dict[tuple[str, str], dict[str, SystemRecord | None]] = {}
         for letter in self.store.dead_letters():
             if letter.error_code == POISON:
                 continue  # nothing to retry with until the record itself changes
@@ -383,7 +383,7 @@ class TalkEngine:
         self,
         flow: FlowMapping,
         salesforce_id: str,
-        record: SourceRecord,
+        record: SystemRecord,
         payload: Mapping[str, Value],
     ) -> Link:
         return Link(
@@ -395,7 +395,7 @@ class TalkEngine:
             target_seen_at=record.modified_at,
         )
 
-    def _intent(self, flow: FlowMapping, record: SourceRecord) -> InsertIntent:
+    def _intent(self, flow: FlowMapping, record: SystemRecord) -> InsertIntent:
         # The key is written before the POST; a replay after a crash sends the same key and
         # body, so Crmoffice answers with the record it already made instead of a second one.
         # The nonce keeps a retry after a rejection from colliding with the refused body.
@@ -415,7 +415,7 @@ class TalkEngine:
         return self.crmoffice.create(flow.crmoffice_type, intent.payload, intent.idempotency_key)
 
     def _new_link(
-        self, flow: FlowMapping, intent: InsertIntent, target_id: str, record: SourceRecord | None
+        self, flow: FlowMapping, intent: InsertIntent, target_id: str, record: SystemRecord | None
     ) -> Link:
         return Link(
             flow=flow.name,
@@ -427,7 +427,7 @@ class TalkEngine:
         )
 
     def _insert_letter(
-        self, flow: FlowMapping, intent: InsertIntent, record: SourceRecord, result: WriteResult
+        self, flow: FlowMapping, intent: InsertIntent, record: SystemRecord, result: WriteResult
     ) -> DeadLetter:
         failure = Failure(
             TO_CRM,
@@ -681,7 +681,7 @@ def _salesforce_writes_at_most(
     return len(collected.crmoffice.get(flow.crmoffice_type, {})) + waiting
 
 
-def _unstorable(record: SourceRecord) -> str:
+def _unstorable(record: SystemRecord) -> str:
     """Why a record cannot be stored or sent as it is ("" when it can): text that is not
     valid Unicode (a lone surrogate such as "\\ud800") cannot be encoded as UTF-8."""
     for name, value in record.values.items():
@@ -700,9 +700,9 @@ def _unstorable(record: SourceRecord) -> str:
 def _place_with_retry(
     work: FlowWork,
     link: Link | None,
-    sf: SourceRecord | None,
-    crm: SourceRecord | None,
-    retry: Mapping[str, SourceRecord | None],
+    sf: SystemRecord | None,
+    crm: SystemRecord | None,
+    retry: Mapping[str, SystemRecord | None],
 ) -> None:
     """A side that did not change this cycle is taken from its dead letter's snapshot, if any."""
     _place(work, link, sf or retry.get("salesforce"), crm or retry.get("crmoffice"))
@@ -715,7 +715,7 @@ def _synced_count(tally: Tally, flow: str) -> int:
 
 
 def _place(
-    work: FlowWork, link: Link | None, sf: SourceRecord | None, crm: SourceRecord | None
+    work: FlowWork, link: Link | None, sf: SystemRecord | None, crm: SystemRecord | None
 ) -> None:
     """Sort one record (pair) into insert, delete mark, merge, or nothing."""
     if link is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from harness.connectors.base import RecordUpdate, SourceRecord, Value
+from harness.connectors.base import RecordUpdate, SystemRecord, Value
 from harness.engine.mapping import FlowMapping
 from harness.engine.merge import MergePlan, MergeRule, Side, decide
 from harness.links import Link
@@ -26,8 +26,8 @@ class PairInput:
 
     flow: FlowMapping
     link: Link
-    salesforce: SourceRecord | None
-    crmoffice: SourceRecord | None
+    salesforce: SystemRecord | None
+    crmoffice: SystemRecord | None
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def plan_pair(pair: PairInput, rule: MergeRule = decide) -> PairPlan:
 
 
 def _side(
-    record: SourceRecord | None,
+    record: SystemRecord | None,
     based_on: Mapping[str, Value],
     seen_at: datetime | None,
     crm_flow: FlowMapping | None,
@@ -92,7 +92,7 @@ def synced_values(plan: PairPlan, *, salesforce_ok: bool, crmoffice_ok: bool) ->
     return values
 
 
-def insert_payload(flow: FlowMapping, record: SourceRecord) -> dict[str, Value]:
+def insert_payload(flow: FlowMapping, record: SystemRecord) -> dict[str, Value]:
     """The Crmoffice body for a new record: mapped properties that hold a value."""
     return {
         p.crmoffice: record.values.get(p.salesforce)
@@ -101,7 +101,7 @@ def insert_payload(flow: FlowMapping, record: SourceRecord) -> dict[str, Value]:
     }
 
 
-def salesforce_insert_payload(flow: FlowMapping, record: SourceRecord) -> dict[str, Value]:
+def salesforce_insert_payload(flow: FlowMapping, record: SystemRecord) -> dict[str, Value]:
     """The Salesforce body for a Crmoffice record new in a flow of Crmoffice origin."""
     return {
         p.salesforce: record.values.get(p.crmoffice)
@@ -114,7 +114,7 @@ def based_on_from_payload(flow: FlowMapping, payload: Mapping[str, Value]) -> di
     return {p.salesforce: payload.get(p.crmoffice) for p in flow.properties}
 
 
-def record_to_json(record: SourceRecord | None) -> dict[str, Any] | None:
+def record_to_json(record: SystemRecord | None) -> dict[str, Any] | None:
     if record is None:
         return None
     return {
@@ -126,10 +126,10 @@ def record_to_json(record: SourceRecord | None) -> dict[str, Any] | None:
     }
 
 
-def record_from_json(data: Mapping[str, Any] | None) -> SourceRecord | None:
+def record_from_json(data: Mapping[str, Any] | None) -> SystemRecord | None:
     if not data:
         return None
-    return SourceRecord(
+    return SystemRecord(
         object_name=data["object_name"],
         record_id=data["record_id"],
         values=dict(data["values"]),
@@ -138,11 +138,11 @@ def record_from_json(data: Mapping[str, Any] | None) -> SourceRecord | None:
     )
 
 
-def after_write(record: SourceRecord | None, update: RecordUpdate | None) -> SourceRecord | None:
+def after_write(record: SystemRecord | None, update: RecordUpdate | None) -> SystemRecord | None:
     """What a side holds once its write succeeded, for a retry snapshot."""
     if record is None or update is None:
         return record
-    return SourceRecord(
+    return SystemRecord(
         record.object_name,
         record.record_id,
         {**record.values, **update.values},

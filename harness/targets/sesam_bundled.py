@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from harness.connectors.base import CrmofficeApi, SalesforceApi, SourceRecord
+from harness.connectors.base import CrmofficeApi, SalesforceApi, SystemRecord
 from harness.engine import EngineMapping, RunReport, SyncEngine
 from harness.engine.mapping import FlowMapping
 from harness.fakes.sesam.pipes import Backend, Entity, PumpResult, PumpRun, WriteError
@@ -81,7 +81,7 @@ class BundledTalk:
 
         return collect
 
-    def _pages(self, side: TalkSide, since: datetime | None) -> Iterator[list[SourceRecord]]:
+    def _pages(self, side: TalkSide, since: datetime | None) -> Iterator[list[SystemRecord]]:
         fields = self._fields(side)
         if side.system == "salesforce":
             return self._salesforce.query_changed(side.object_name, fields, since)
@@ -155,7 +155,7 @@ def _origin_is_other(origin: str, side: TalkSide) -> bool:
     return origin != side.system
 
 
-def _entity(side: TalkSide, record: SourceRecord) -> Entity:
+def _entity(side: TalkSide, record: SystemRecord) -> Entity:
     return {
         "_id": f"{side.prefix}:{record.record_id}",
         **dict(record.values),

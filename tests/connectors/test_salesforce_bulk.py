@@ -17,8 +17,8 @@ from harness.connectors.base import (
     PathChoice,
     RecordUpdate,
     SalesforcePath,
-    SourceRecord,
     SyncScope,
+    SystemRecord,
     WriteResult,
     rest_only,
 )
@@ -56,11 +56,11 @@ def always_bulk(total: int) -> SalesforcePath:
     return "bulk"
 
 
-def read(connector: SalesforceConnector, path: PathChoice) -> list[SourceRecord]:
+def read(connector: SalesforceConnector, path: PathChoice) -> list[SystemRecord]:
     return [r for page in connector.query_changed("Contact", FIELDS, None, path) for r in page]
 
 
-def by_id(records: list[SourceRecord]) -> list[SourceRecord]:
+def by_id(records: list[SystemRecord]) -> list[SystemRecord]:
     return sorted(records, key=lambda r: r.record_id)
 
 

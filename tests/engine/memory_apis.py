@@ -24,7 +24,7 @@ from harness.connectors.base import (
     CallCounter,
     PathChoice,
     RecordUpdate,
-    SourceRecord,
+    SystemRecord,
     Value,
     WriteResult,
     rest_only,
@@ -57,7 +57,7 @@ class _Table:
 
     def changed(
         self, object_name: str, fields: Sequence[str], since: datetime | None, page_size: int
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         rows = self.since(since)
         if not rows:
             yield []  # a real API answers an empty page, and that call counts
@@ -71,9 +71,9 @@ class _Table:
         )
 
 
-def _records(object_name: str, fields: Sequence[str], rows: Sequence[Row]) -> list[SourceRecord]:
+def _records(object_name: str, fields: Sequence[str], rows: Sequence[Row]) -> list[SystemRecord]:
     return [
-        SourceRecord(
+        SystemRecord(
             object_name, r.record_id, {f: r.values.get(f) for f in fields}, r.modified_at, r.deleted
         )
         for r in rows
@@ -121,7 +121,7 @@ class MemorySalesforceApi:
         fields: Sequence[str],
         since: datetime | None,
         path: PathChoice = rest_only,
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         rows = self._table(object_name).since(since)
         self.calls.count("query", "read")
         yield _records(object_name, fields, rows[: self.page_size])
@@ -231,7 +231,7 @@ class MemoryCrmofficeApi:
 
     def list_changed(
         self, type_name: str, fields: Sequence[str], since: datetime | None
-    ) -> Iterator[list[SourceRecord]]:
+    ) -> Iterator[list[SystemRecord]]:
         for page in self._table(type_name).changed(type_name, fields, since, self.page_size):
             self.calls.count(f"{type_name}.list", "read")
             yield page
