@@ -298,7 +298,7 @@ class SalesforceConnector:
         if exc.status != 401 or self._sf is None or self._renewed:
             return False
         if isinstance(login, SharedLogin):
-            login.source.renew(self._sf.session_id)
+            login.sessions.renew(self._sf.session_id)
         elif not relogin or isinstance(login, SessionLogin):
             return False
         self._renewed = True

@@ -54,7 +54,7 @@ class ClientCredentialsLogin:
 OwnLogin = PasswordLogin | SessionLogin | JwtLogin | ClientCredentialsLogin  # credentials
 
 
-class SessionSource(Protocol):
+class SharedSessions(Protocol):
     """Where a shared login keeps its session (harness/sandbox/sessions.py)."""
 
     def current(self) -> SessionLogin:
@@ -68,11 +68,11 @@ class SessionSource(Protocol):
 
 @dataclass(frozen=True)
 class SharedLogin:
-    """One login for a whole run: every client uses `source`'s session and asks it for a new
-    one when Salesforce calls it expired, so a run logs in once, not once per client."""
+    """One login for a whole run: every client uses `sessions`' current session and asks it for
+    a new one when Salesforce calls it expired, so a run logs in once, not once per client."""
 
     login: OwnLogin
-    source: SessionSource = field(repr=False, compare=False)
+    sessions: SharedSessions = field(repr=False, compare=False)
 
 
 SalesforceLogin = OwnLogin | SharedLogin
@@ -125,7 +125,7 @@ class CrmofficeSettings:
 def simple_salesforce_login(login: SalesforceLogin) -> dict[str, Any]:
     """The keyword arguments simple_salesforce.Salesforce takes for this kind of login."""
     if isinstance(login, SharedLogin):
-        login = login.source.current()
+        login = login.sessions.current()
     if isinstance(login, PasswordLogin):
         return {
             "username": login.username,

@@ -88,7 +88,7 @@ class SalesforceQaClient:
         login = self._settings.login if self._settings else None
         if error.status != 401 or not isinstance(login, SharedLogin):
             return False
-        fresh = login.source.renew(self._sf.session_id)
+        fresh = login.sessions.renew(self._sf.session_id)
         self._sf = Salesforce(
             session=self._sf.session,
             version=self._settings.api_version if self._settings else None,

@@ -29,7 +29,7 @@ from harness.qa.clients import login_place, unreachable
 
 
 class RunSession:
-    """A SessionSource (harness/connectors/settings.py) that logs in once per run."""
+    """A SharedSessions (harness/connectors/settings.py) that logs in once per run."""
 
     def __init__(
         self, settings: SalesforceSettings, *, session_factory: Callable[[], requests.Session]

@@ -30,13 +30,13 @@ __all__ = [
 ]
 
 
-def parse_spec(text: str, source: str) -> DataflowSpec:
+def parse_spec(text: str, doc_path: str) -> DataflowSpec:
     """The document's shape only, no contract checks (pure: no file access)."""
-    _check_invisible_characters(text, source)
-    return build_spec(read_raw(text, source), content_hash(text))
+    _check_invisible_characters(text, doc_path)
+    return build_spec(read_raw(text, doc_path), content_hash(text))
 
 
-def _check_invisible_characters(text: str, source: str) -> None:
+def _check_invisible_characters(text: str, doc_path: str) -> None:
     """An invisible format character (a zero-width space pasted into a heading) would make a
     flow heading unrecognisable and the error blame the section before it: name it instead."""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -44,7 +44,7 @@ def _check_invisible_characters(text: str, source: str) -> None:
             if unicodedata.category(char) == "Cf":
                 name = unicodedata.name(char, "a format character")
                 raise located_error(
-                    source,
+                    doc_path,
                     number,
                     f"column {column} holds an invisible character (U+{ord(char):04X} {name});"
                     " expected plain text: delete it and save the document again",
@@ -53,11 +53,11 @@ def _check_invisible_characters(text: str, source: str) -> None:
 
 def load_spec(path: Path, contracts: Contracts | None = None) -> DataflowSpec:
     """Read, parse and check a document; `path` is shown in every error as given."""
-    source = str(path)
+    doc_path = str(path)
     text = _read_text(path)
-    spec = parse_spec(text, source)
+    spec = parse_spec(text, doc_path)
     contracts = contracts or Contracts()
-    check_contracts(spec, source, contracts)
+    check_contracts(spec, doc_path, contracts)
     return with_field_facts(spec, contracts)
 
 

@@ -42,7 +42,7 @@ class Catalog(Protocol):
         """ "field" (Salesforce) or "property" (Crmoffice), as messages name them."""
         ...
 
-    def fields(self, source: str, line: int, kind: str) -> dict[str, FieldFacts]:
+    def fields(self, doc_path: str, line: int, kind: str) -> dict[str, FieldFacts]:
         """The fields of an object or type; a located error when the system has no such kind."""
         ...
 
@@ -60,12 +60,12 @@ class SalesforceCatalog:
     def where(self, kind: str) -> str:
         return resources.shown(self.describe_dir / f"{kind}.json")
 
-    def fields(self, source: str, line: int, kind: str) -> dict[str, FieldFacts]:
+    def fields(self, doc_path: str, line: int, kind: str) -> dict[str, FieldFacts]:
         path = self.describe_dir / f"{kind}.json"
         if not path.is_file():
             known = [item.stem for item in self.describe_dir.glob("*.json")]
             raise located_error(
-                source,
+                doc_path,
                 line,
                 f"{self.system} object {kind!r} has no describe metadata "
                 f"({path} not found); known: {known_list(known)}",
@@ -105,13 +105,13 @@ class CrmofficeCatalog:
     def where(self, kind: str) -> str:
         return resources.shown(self.contract)
 
-    def fields(self, source: str, line: int, kind: str) -> dict[str, FieldFacts]:
+    def fields(self, doc_path: str, line: int, kind: str) -> dict[str, FieldFacts]:
         """The writable properties of the type's schema (read-only ones cannot be synced to)."""
         schemas = openapi_schemas(self.contract)
         schema_name = singular(kind)
         if not isinstance(schemas.get(schema_name), dict):
             raise located_error(
-                source,
+                doc_path,
                 line,
                 f"{self.system} type {kind!r} has no schema {schema_name!r} in "
                 f"{self.contract}; known types: {known_list(_entity_types(schemas))}",

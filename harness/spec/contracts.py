@@ -42,11 +42,13 @@ class Contracts:
             "Crmoffice": CrmofficeCatalog(self.crmoffice_contract),
         }
 
-    def catalog(self, system: str, source: str, line: int) -> Catalog:
+    def catalog(self, system: str, doc_path: str, line: int) -> Catalog:
         catalogs = self.catalogs()
         if system not in catalogs:
             raise located_error(
-                source, line, f"no contract for a system {system!r}; known: {known_list(catalogs)}"
+                doc_path,
+                line,
+                f"no contract for a system {system!r}; known: {known_list(catalogs)}",
             )
         return catalogs[system]
 
@@ -59,46 +61,48 @@ class _Sides:
     target_fields: dict[str, FieldFacts]
 
 
-def _sides(spec_source: str, flow: FlowSpec, contracts: Contracts) -> _Sides:
-    source = contracts.catalog(flow.source_system, spec_source, flow.line)
-    target = contracts.catalog(flow.target_system, spec_source, flow.line)
+def _sides(doc_path: str, flow: FlowSpec, contracts: Contracts) -> _Sides:
+    source = contracts.catalog(flow.source_system, doc_path, flow.line)
+    target = contracts.catalog(flow.target_system, doc_path, flow.line)
     return _Sides(
         source,
         target,
-        source.fields(spec_source, flow.line, flow.source_object),
-        target.fields(spec_source, flow.line, flow.target_type),
+        source.fields(doc_path, flow.line, flow.source_object),
+        target.fields(doc_path, flow.line, flow.target_type),
     )
 
 
-def check_contracts(spec: DataflowSpec, source: str, contracts: Contracts) -> None:
+def check_contracts(spec: DataflowSpec, doc_path: str, contracts: Contracts) -> None:
     """Raise BadSpecError for the first property either system does not know."""
     for flow in spec.flows:
-        sides = _sides(source, flow, contracts)
+        sides = _sides(doc_path, flow, contracts)
         for mapping in flow.properties:
-            _check_names(source, flow, mapping, sides)
-            _check_data_type(source, flow, mapping, sides)
+            _check_names(doc_path, flow, mapping, sides)
+            _check_data_type(doc_path, flow, mapping, sides)
 
 
-def _check_names(source: str, flow: FlowSpec, mapping: PropertyMapping, sides: _Sides) -> None:
+def _check_names(doc_path: str, flow: FlowSpec, mapping: PropertyMapping, sides: _Sides) -> None:
     for catalog, kind, name, fields in (
         (sides.source, flow.source_object, mapping.source_property, sides.source_fields),
         (sides.target, flow.target_type, mapping.target_property, sides.target_fields),
     ):
         if name not in fields:
             raise located_error(
-                source,
+                doc_path,
                 mapping.line,
                 f"{catalog.system} {kind} has no {catalog.field_word} {name!r} in"
                 f" {catalog.where(kind)}; known: {known_list(fields)}",
             )
 
 
-def _check_data_type(source: str, flow: FlowSpec, mapping: PropertyMapping, sides: _Sides) -> None:
+def _check_data_type(
+    doc_path: str, flow: FlowSpec, mapping: PropertyMapping, sides: _Sides
+) -> None:
     """The document's data type column must be a type the target's contract gives the field."""
     types = sides.target_fields[mapping.target_property].data_types
     if types and mapping.target_data_type not in types:
         raise located_error(
-            source,
+            doc_path,
             mapping.line,
             f"{flow.target_system} {flow.target_type} {sides.target.field_word}"
             f" {mapping.target_property!r} is a {' or '.join(types)} in"

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from harness.errors import BadSpecError
 
 
-def located_error(source: str, line: int, message: str) -> BadSpecError:
-    """A BadSpecError whose message starts with `source:line:` like a compiler's."""
-    return BadSpecError(f"{source}:{line}: {message}")
+def located_error(doc_path: str, line: int, message: str) -> BadSpecError:
+    """A BadSpecError whose message starts with `doc_path:line:` like a compiler's."""
+    return BadSpecError(f"{doc_path}:{line}: {message}")
 
 
 def known_list(names: Iterable[str]) -> str:

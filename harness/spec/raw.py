@@ -1,6 +1,6 @@
 """Stage one: the reStructuredText of a dataflow document -> frozen raw blocks with line numbers.
 
-    raw = read_raw(text, source="fixtures/dataflows/salesforce-to-crmoffice.rst")
+    raw = read_raw(text, doc_path="fixtures/dataflows/salesforce-to-crmoffice.rst")
     raw.sections[2].tables[0].rows[1].cells[0].text  # 'FirstName'
 
 Only the subset of reStructuredText Sesam generates is understood: an over- and underlined
@@ -56,26 +56,26 @@ class RawSection:
 
 @dataclass(frozen=True)
 class RawDocument:
-    source: str
+    doc_path: str
     title: RawText | None
     sections: tuple[RawSection, ...]
     line_count: int
 
 
-def read_raw(text: str, source: str) -> RawDocument:
+def read_raw(text: str, doc_path: str) -> RawDocument:
     """Split the document into title, sections, paragraphs and list-tables."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     builder = _SectionBuilder()
     title: RawText | None = None
     index = 0
     while index < len(lines):
-        index, title = _read_block(lines, index, source, builder, title)
+        index, title = _read_block(lines, index, doc_path, builder, title)
     # The last line with text, so "no flows" points into the file, not past its end.
-    return RawDocument(source, title, builder.finish(), max(1, len(text.rstrip().splitlines())))
+    return RawDocument(doc_path, title, builder.finish(), max(1, len(text.rstrip().splitlines())))
 
 
 def _read_block(
-    lines: list[str], index: int, source: str, builder: _SectionBuilder, title: RawText | None
+    lines: list[str], index: int, doc_path: str, builder: _SectionBuilder, title: RawText | None
 ) -> tuple[int, RawText | None]:
     """Read the block starting at `index`; return the next index and the (maybe found) title."""
     line = lines[index]
@@ -89,7 +89,7 @@ def _read_block(
     directive = DIRECTIVE.match(line)
     if directive and directive["name"] == "list-table":
         end = _indented_block_end(lines, index + 1)
-        builder.add_table(_read_table(lines[index + 1 : end], index + 1, source))
+        builder.add_table(_read_table(lines[index + 1 : end], index + 1, doc_path))
         return end, title
     end = _paragraph_end(lines, index)
     builder.add_paragraph(RawText(" ".join(part.strip() for part in lines[index:end]), index + 1))
@@ -129,7 +129,7 @@ def _indented_block_end(lines: list[str], index: int) -> int:
     return end
 
 
-def _read_table(body: list[str], first_line: int, source: str) -> RawTable:
+def _read_table(body: list[str], first_line: int, doc_path: str) -> RawTable:
     """Parse a list-table body: `:options:` first, then `* - cell` rows with `  - cell` cells."""
     options: list[tuple[str, RawText]] = []
     rows: list[list[RawText]] = []
@@ -150,7 +150,9 @@ def _read_table(body: list[str], first_line: int, source: str) -> RawTable:
             rows[-1][-1] = _continued(rows[-1][-1], stripped)
         else:
             raise located_error(
-                source, number, f"found {stripped!r} in a list-table; expected ':option:' or '* -'"
+                doc_path,
+                number,
+                f"found {stripped!r} in a list-table; expected ':option:' or '* -'",
             )
     pairs = zip(row_lines, rows, strict=True)
     return RawTable(first_line, tuple(options), tuple(RawRow(n, tuple(c)) for n, c in pairs))
