@@ -11,7 +11,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 from harness import resources
 from harness.checklist.commands import all_documents
 from harness.checklist.files import generated_from
-from harness.checklist.gherkin import flow_tag
+from harness.checklist.gherkin import FLOW_TAG_PREFIX, flow_tag
 from harness.checklist.items import marker_lines
 from harness.qa.documents import Document, Documents
 from harness.qa.labels import flow_description
@@ -48,10 +48,18 @@ def declare_unjudged_tags(config: pytest.Config) -> None:
     """A feature file of a document this run was not given (another document's generated
     folder, a hand-written item of its flows) has tags no given document declares. They are
     declared as such, so --strict-markers lets collection reach the deselection below instead
-    of stopping at "'flow-…' not found in markers"."""
+    of stopping at "'flow-…' not found in markers".
+    A judged file's tags are left alone, so a misspelt tag in it still stops collection."""
     declared = {line.split(":")[0].strip() for line in config.getini("markers")}
     base = config.rootpath / str(config.getini("bdd_features_base_dir") or ".")
-    found = {tag for path in sorted(base.rglob("*.feature")) for tag in _tags_in(path)}
+    documents = config.stash[DOCUMENTS]
+    found = set()
+    for path in sorted(base.rglob("*.feature")):
+        tags = _tags_in(path)
+        judged_file = documents.judges(path, tags)
+        # A judged file may also name a flow no given document has (a hand-written item of
+        # two flows): that flow's tag is declared, its other tags must be known already.
+        found |= {t for t in tags if not judged_file or t.startswith(FLOW_TAG_PREFIX)}
     for tag in sorted(found - declared):
         config.addinivalue_line("markers", f"{tag}: {UNJUDGED_MARKER}")
 

@@ -283,3 +283,20 @@ def test_one_document_given_leaves_the_other_documents_scenarios_out_and_says_so
     assert len(found) >= 20 and all(_passed_or_a_gap(r) for r in found), [
         (r["name"], r["status"]) for r in found
     ]
+
+
+def test_a_misspelt_tag_in_a_judged_feature_still_stops_collection(tmp_path: Path) -> None:
+    """Declaring another document's tags must not let a typo through --strict-markers."""
+    features = _features_folder(tmp_path, handwritten=True)
+    made = _run(str(BIN / "talkqa"), "features", "generate", str(FIRST), "--out", str(features))
+    assert made.returncode == 0, made.stderr
+    deletes = features / "handwritten" / "deletes.feature"
+    deletes.write_text(
+        deletes.read_text("utf-8").replace(
+            "@story-delete-in-crmoffice", "@story-delete-in-crmofice", 1
+        ),
+        "utf-8",
+    )
+    done = _checklist(features, tmp_path / "results", FIRST)
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout[-2000:]
+    assert "'story-delete-in-crmofice' not found in `markers`" in done.stdout + done.stderr
