@@ -392,6 +392,15 @@ DATE_LITERAL_CASES = [
     ("= LAST_FISCAL_YEAR", {"last year"}),
     ("= NEXT_FISCAL_YEAR", {"next year"}),
     ("= LAST_N_FISCAL_YEARS:3", {"2023", "last year"}),
+    # N_x_AGO:n is the one unit that started n units before the current one.
+    ("= N_DAYS_AGO:3", {"sun"}),
+    ("= N_DAYS_AGO:0", {"today"}),
+    ("= N_WEEKS_AGO:2", {"sat two weeks ago"}),
+    ("= N_MONTHS_AGO:2", {"march"}),
+    ("= N_QUARTERS_AGO:1", {"march"}),
+    ("= N_YEARS_AGO:3", {"2023"}),
+    ("= N_FISCAL_QUARTERS_AGO:1", {"march"}),
+    ("= N_FISCAL_YEARS_AGO:1", {"last year"}),
 ]
 
 
@@ -416,8 +425,11 @@ def test_date_literals(
     locale determines the first day of the week": Sunday in a new org's en_US); LAST_N_WEEKS:n
     and LAST_N_MONTHS:n are the n whole weeks or months before this one, NEXT_N_... the n after;
     THIS_QUARTER runs to the end of the quarter; LAST_N_YEARS:n ends on 31 December of last year;
-    LAST_90_DAYS holds today, NEXT_N_DAYS:n starts tomorrow; the FISCAL literals follow the
-    org's fiscal year (Setup, Fiscal Year), which for a new org starts in January."""
+    LAST_90_DAYS holds today, NEXT_N_DAYS:n starts tomorrow; N_DAYS_AGO:n "starts at 00:00:00
+    of the day n days before the current day and continues for 24 hours", N_WEEKS_AGO:n (and
+    the month, quarter and year forms) the one whole unit that started n units before the
+    current one; the FISCAL literals follow the org's fiscal year (Setup, Fiscal Year), which
+    for a new org starts in January."""
     soql = f"SELECT Name FROM Opportunity WHERE CloseDate {where}"
     assert {r["Name"] for r in sf_client.query_all(soql)["records"]} == expected
 

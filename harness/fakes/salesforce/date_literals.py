@@ -2,6 +2,7 @@
 
     start, end = date_range("LAST_N_WEEKS:2", now)   # the two whole weeks before this one
     date_range("THIS_FISCAL_QUARTER", now)          # = THIS_QUARTER: the year starts in January
+    date_range("N_DAYS_AGO:3", now)                 # the one day three days before today
 
 "Date Formats and Date Literals in WHERE" (SOQL and SOSL Reference,
 https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/api/sforce_api_calls_soql_select_dateformats.htm):
@@ -34,12 +35,18 @@ _ALIASES = {
     "NEXT_90_DAYS": "NEXT_N_DAYS:90",
 }
 _SHAPE = re.compile(r"(THIS|LAST|NEXT)_(N_)?([A-Z_]+?)S?")
+_AGO = re.compile(r"N_([A-Z_]+?)S_AGO")  # N_DAYS_AGO:n, N_FISCAL_QUARTERS_AGO:n, ...
 
 
 def date_range(literal: str, now: datetime) -> tuple[datetime, datetime]:
     """The [start, end) a date literal names, in UTC, for the day `now` falls on."""
     today = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
     word, _, number = _ALIASES.get(literal.upper(), literal.upper()).partition(":")
+    ago = _AGO.fullmatch(word)
+    if ago is not None and ago.group(1) in UNITS and number:
+        # The one whole unit that started n units before the current one, today excluded.
+        unit = UNITS[ago.group(1)]
+        return unit(today, -int(number)), unit(today, 1 - int(number))
     shape = _SHAPE.fullmatch(word)
     if shape is None or shape.group(3) not in UNITS:
         raise ValueError(f"not a date literal the fake knows: {literal}")

@@ -7,7 +7,8 @@ Covered: SELECT fields | COUNT() | COUNT(field), FROM, WHERE (= != <> < <= > >= 
 LIKE, AND, OR, NOT, parentheses; null, true/false, strings with escapes, numbers, unquoted date
 and datetime literals; the date literals TODAY, YESTERDAY, TOMORROW, LAST_90_DAYS,
 NEXT_90_DAYS, THIS_, LAST_, NEXT_ WEEK, MONTH, QUARTER, YEAR, FISCAL_QUARTER and FISCAL_YEAR,
-and LAST_N_, NEXT_N_ DAYS, WEEKS, MONTHS, QUARTERS, YEARS, FISCAL_QUARTERS, FISCAL_YEARS:n),
+and LAST_N_, NEXT_N_ DAYS, WEEKS, MONTHS, QUARTERS, YEARS, FISCAL_QUARTERS, FISCAL_YEARS:n,
+and their N_..._AGO:n forms),
 parent fields (Account.Name) wherever a field goes, ORDER BY a, b DESC NULLS LAST, LIMIT,
 OFFSET. Keywords are case-insensitive. As in
 Salesforce, AND and OR may not be mixed at one level without parentheses. Errors carry the
@@ -27,7 +28,8 @@ _TOKEN = re.compile(
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<date>\d{4}-\d{2}-\d{2})
   | (?P<dateliteral>(?i:(?:LAST|NEXT)_N_(?:DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS
-        |FISCAL_YEARS):\d+|(?:LAST|NEXT)_90_DAYS|TODAY|YESTERDAY|TOMORROW
+        |FISCAL_YEARS):\d+|N_(?:DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)
+        _AGO:\d+|(?:LAST|NEXT)_90_DAYS|TODAY|YESTERDAY|TOMORROW
         |(?:THIS|LAST|NEXT)_(?:WEEK|MONTH|QUARTER|YEAR|FISCAL_QUARTER|FISCAL_YEAR))(?![A-Za-z0-9_]))
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<string>'(?:\\.|[^'\\])*')
