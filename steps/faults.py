@@ -17,10 +17,10 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from harness.checklist import phrases
+from harness.dataflow import DataflowSpec
 from harness.qa.driver import ChecklistDriver, EngineFactory
 from harness.qa.window import EngineWindow
 from harness.reliability.faultrun import FaultRun, Twin
-from harness.spec import DataflowSpec
 from steps.engines import SESAM_ENGINE
 
 NO_FAKES = (

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from harness.dataflow import DataflowSpec
 from harness.errors import TalkQAError
 from harness.qa.documents import Document
 from harness.qa.driver import ChecklistDriver, EngineFactory
@@ -26,7 +27,6 @@ from harness.qa.targets import Target
 from harness.qa.window import EngineWindow
 from harness.redact import Redactor, secrets_in_environment
 from harness.sandbox.config import environ_with_dotenv
-from harness.spec import DataflowSpec
 from harness.targets import MockTarget
 from steps import allure_results, documents, engines, masking, options, sandbox_run
 from steps.keys import DOCUMENTS, RUN_REDACTOR, SANDBOX_TARGETS, SCENARIO_FINDINGS

@@ -17,9 +17,9 @@ from typing import Any
 
 from harness import resources
 from harness.checklist.files import diff_features, plan_features, shown_path, write_features
+from harness.dataflow import Contracts, DataflowSpec, load_spec
+from harness.dataflow.contracts import DEFAULT_CONTRACT, DEFAULT_DESCRIBE_DIR
 from harness.errors import ConfigError
-from harness.spec import Contracts, DataflowSpec, load_spec
-from harness.spec.contracts import DEFAULT_CONTRACT, DEFAULT_DESCRIBE_DIR
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 from harness import resources
 from harness.checklist.gherkin import render_feature
 from harness.checklist.scenarios import check_data_types
+from harness.dataflow.model import DataflowSpec, slugify
 from harness.errors import ChecklistWriteError
-from harness.spec.model import DataflowSpec, slugify
 
 GENERATED_DIR = "generated"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from harness.checklist import scenarios
 from harness.checklist.scenarios import Scenario, Step
-from harness.spec.model import DataflowSpec, FlowSpec, slugify
+from harness.dataflow.model import DataflowSpec, FlowSpec, slugify
 
 INDENT = "  "
 WIDTH = 92

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.spec.model import FlowSpec
+from harness.dataflow.model import FlowSpec
 
 SEMANTICS = "shared/SYNC-SEMANTICS.md"
 
@@ -386,7 +386,7 @@ def render_coverage(flows: Iterable[FlowSpec]) -> str:
 if __name__ == "__main__":  # python -m harness.checklist.items > harness/checklist/COVERAGE.md
     from pathlib import Path
 
-    from harness.spec import load_spec
+    from harness.dataflow import load_spec
 
     DOCUMENT = Path("fixtures/dataflows/salesforce-to-crmoffice.rst")
     print(render_coverage(load_spec(DOCUMENT).flows), end="")

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from harness.checklist import phrases as p
-from harness.spec.located import located_error
-from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping
+from harness.dataflow.located import located_error
+from harness.dataflow.model import DataflowSpec, FlowSpec, PropertyMapping
 
 # A created value and an edited one per data type; non-ASCII on purpose (Norwegian names).
 SAMPLES: dict[str, tuple[str, str]] = {

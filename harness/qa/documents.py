@@ -16,9 +16,9 @@ from pathlib import Path
 
 from harness.checklist.files import GENERATED_DIR, document_folder
 from harness.checklist.gherkin import FLOW_TAG_PREFIX, flow_tag
+from harness.dataflow import DataflowSpec, FlowSpec, load_spec
 from harness.errors import ConfigError
 from harness.resources import shown
-from harness.spec import DataflowSpec, FlowSpec, load_spec
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from time import sleep as real_sleep
 from typing import Any
 
+from harness.dataflow import DataflowSpec, FlowSpec, PropertyMapping
 from harness.engine import EngineContext, RunReport, SyncEngine
 from harness.errors import NotFoundError
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
@@ -30,7 +31,6 @@ from harness.qa.observe import Observation, Observer, SourceHandle, resolve_link
 from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
 from harness.qa.targets import Target
 from harness.qa.window import EngineWindow
-from harness.spec import DataflowSpec, FlowSpec, PropertyMapping
 
 EngineFactory = Callable[[EngineContext], SyncEngine]
 EVIDENCE_RECORDS = 200  # records of each system an observation shows in the report

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.checklist.gherkin import flow_tag
-from harness.spec import DataflowSpec, FlowSpec
+from harness.dataflow import DataflowSpec, FlowSpec
 
 
 @dataclass(frozen=True)

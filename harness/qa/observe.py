@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harness.dataflow import DataflowSpec, FlowSpec
 from harness.qa.systems import QaSystem, RecordKey
-from harness.spec import DataflowSpec, FlowSpec
 
 
 def same_value(left: Any, right: Any) -> bool:

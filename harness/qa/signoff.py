@@ -21,9 +21,9 @@ from typing import Any
 from harness.checklist.gherkin import flow_tag
 from harness.checklist.items import find_item
 from harness.checklist.scenarios import Scenario, for_flow
+from harness.dataflow import DataflowSpec, FlowSpec
 from harness.errors import ConfigError
 from harness.qa.labels import flow_title
-from harness.spec import DataflowSpec, FlowSpec
 
 FINDING_ATTACHMENT = "Finding for sign-off"  # the name steps/plugin.py attaches findings under
 SYMBOLS = {

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from harness.dataflow import DataflowSpec
 from harness.engine import EngineContext, RunReport, SyncEngine
 from harness.fakes.faults import Fault, FaultKind, FaultPlan
 from harness.fakes.http import FakeService
@@ -28,7 +29,6 @@ from harness.qa.evidence import ExchangeLog
 from harness.qa.targets import Target
 from harness.qa.window import EngineWindow
 from harness.redact import Redactor
-from harness.spec import DataflowSpec
 from harness.targets import MockTarget
 
 RETRY_AFTER = 7.0  # seconds a scripted 429 asks for; the pauses must be exactly this

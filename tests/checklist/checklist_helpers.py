@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENT_NAME = "fixtures/dataflows/salesforce-to-crmoffice.rst"
 DOCUMENT = REPO / DOCUMENT_NAME
 FEATURES = REPO / "features"
-TEST_DATA = REPO / "tests" / "spec" / "data"
+TEST_DATA = REPO / "tests" / "dataflow" / "data"
 TEST_CONTRACT_ARGS = (
     "--salesforce-describe",
     str(TEST_DATA / "describe"),

@@ -25,8 +25,8 @@ from checklist_helpers import (
     snapshot,
 )
 
+from harness.dataflow import load_spec
 from harness.errors import ChecklistWriteError
-from harness.spec import load_spec
 
 CONTACT_FEATURE = (
     "features/generated/salesforce_to_crmoffice/salesforce_contact_to_crmoffice_contacts.feature"

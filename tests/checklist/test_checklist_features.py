@@ -21,7 +21,7 @@ from pytest_bdd.parser import Feature, Scenario
 from harness.checklist.gherkin import flow_tag, render_feature
 from harness.checklist.items import items_for, marker_lines, render_coverage
 from harness.checklist.phrases import ALL_PHRASES
-from harness.spec import load_spec
+from harness.dataflow import load_spec
 
 FEATURE_FILES = sorted(FEATURES.rglob("*.feature"))
 GENERATED = FEATURES / "generated" / "salesforce_to_crmoffice"

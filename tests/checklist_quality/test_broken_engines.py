@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from harness.checklist.items import red_stories
+from harness.dataflow import load_spec
 from harness.qa.signoff import Result, build_summary, gate, read_results
-from harness.spec import load_spec
 from tests.runs import run_features
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from harness.checklist.items import red_stories
+from harness.dataflow import load_spec
 from harness.fakes.world import FAKE_SESAM_JWT
 from harness.qa.signoff import Result, read_results
-from harness.spec import load_spec
 from tests.runs import run_features
 
 REPO = Path(__file__).resolve().parents[2]

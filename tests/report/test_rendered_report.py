@@ -22,9 +22,9 @@ import pytest
 
 from harness.checklist.items import marker_lines
 from harness.checklist.scenarios import for_flow
+from harness.dataflow import DataflowSpec, load_spec
 from harness.qa.labels import flow_title, marker_descriptions, story_title
 from harness.qa.signoff import read_results
-from harness.spec import DataflowSpec, load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"

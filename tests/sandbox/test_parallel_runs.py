@@ -11,6 +11,7 @@ import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from harness.dataflow import load_spec
 from harness.engine import EngineContext, create_engine
 from harness.qa.clients import CrmofficeQaClient, SalesforceQaClient
 from harness.qa.factories import RecordFactory
@@ -19,7 +20,6 @@ from harness.qa.systems import CrmofficeSystem, QaSystem, SalesforceSystem
 from harness.sandbox.config import load_config
 from harness.sandbox.ledger import Entry, RunLedger
 from harness.sandbox.seam import SandboxFakes, seam_environment
-from harness.spec import load_spec
 from harness.targets import SandboxTarget
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ import pytest
 
 from harness.checklist.gherkin import flow_tag
 from harness.checklist.scenarios import for_flow
+from harness.dataflow import DataflowSpec, load_spec
 from harness.qa.commands import run_signoff
 from harness.qa.signoff import build_summary, gate, read_results, render_markdown
-from harness.spec import DataflowSpec, load_spec
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures/dataflows/salesforce-to-crmoffice.rst"
 

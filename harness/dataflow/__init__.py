@@ -13,12 +13,12 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from harness.dataflow.build import build_spec
+from harness.dataflow.contracts import Contracts, check_contracts, with_field_facts
+from harness.dataflow.located import located_error
+from harness.dataflow.model import DataflowSpec, FlowSpec, PropertyMapping, content_hash
+from harness.dataflow.raw import read_raw
 from harness.errors import BadSpecError
-from harness.spec.build import build_spec
-from harness.spec.contracts import Contracts, check_contracts, with_field_facts
-from harness.spec.located import located_error
-from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping, content_hash
-from harness.spec.raw import read_raw
 
 __all__ = [
     "Contracts",

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 import yaml
 
 from harness import resources
+from harness.dataflow.located import known_list, located_error
 from harness.errors import BadSpecError
-from harness.spec.located import known_list, located_error
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from harness.spec.located import located_error
-from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping
-from harness.spec.raw import RawDocument, RawRow, RawSection, RawTable, RawText
+from harness.dataflow.located import located_error
+from harness.dataflow.model import DataflowSpec, FlowSpec, PropertyMapping
+from harness.dataflow.raw import RawDocument, RawRow, RawSection, RawTable, RawText
 
 TITLE = re.compile(r"^(?P<source>\S+) to (?P<target>\S+) Dataflow$")
 FLOW_HEADING = re.compile(r"^(?P<ss>\S+) (?P<so>\S+) to (?P<ts>\S+) (?P<tt>\S+)$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from harness.spec.located import located_error
+from harness.dataflow.located import located_error
 
 # A heading adornment: one punctuation character repeated (RST allows any of these).
 ADORNMENT = re.compile(r"^([=\-~`#\"^+*:.'_])\1+\s*$")

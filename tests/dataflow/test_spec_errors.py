@@ -1,7 +1,7 @@
 """Every way the document can be wrong gives one exact message: file, line, found, expected.
 
-    .venv/bin/pytest tests/spec/test_spec_errors.py -q
-    .venv/bin/pytest tests/spec/test_spec_errors.py -q -k crmoffice
+    .venv/bin/pytest tests/dataflow/test_spec_errors.py -q
+    .venv/bin/pytest tests/dataflow/test_spec_errors.py -q -k crmoffice
 
 Each test edits a copy of the real document, so the line numbers are the document's own.
 """
@@ -16,9 +16,9 @@ import pytest
 from spec_helpers import DATA, DOCUMENT, TEST_CONTRACTS
 
 from harness import resources
+from harness.dataflow import Contracts, load_spec
 from harness.errors import BadSpecError
 from harness.resources import shown
-from harness.spec import Contracts, load_spec
 
 WriteDocument = Callable[..., Path]
 CONTACT_FIELDS = "Email, FirstName, Id, LastName, MobilePhone, Phone"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.spec import Contracts
+from harness.dataflow import Contracts
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from harness import resources
+from harness.dataflow import load_spec
 from harness.errors import BadSpecError
-from harness.spec import load_spec
 
 SEED = resources.DEFAULT_DOCUMENT.read_text("utf-8")
 

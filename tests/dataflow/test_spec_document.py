@@ -1,9 +1,9 @@
 """The project's copy of the dataflow document parses to the spec the checklist expects.
 
-    .venv/bin/pytest tests/spec -q
-    .venv/bin/pytest tests/spec -q -k seed   # the shared seed, skipped with a reason if absent
+    .venv/bin/pytest tests/dataflow -q
+    .venv/bin/pytest tests/dataflow -q -k seed   # the shared seed, skipped with a reason if absent
 
-Contract checks use the small files in tests/spec/data unless a test says otherwise.
+Contract checks use the small files in tests/dataflow/data unless a test says otherwise.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 import pytest
 from spec_helpers import DOCUMENT, REPO, SEED, TEST_CONTRACTS
 
-from harness.spec import Contracts, DataflowSpec, PropertyMapping, load_spec, parse_spec
-from harness.spec.model import content_hash
+from harness.dataflow import Contracts, DataflowSpec, PropertyMapping, load_spec, parse_spec
+from harness.dataflow.model import content_hash
 
 
 def test_document_parses_to_title_date_systems_and_three_flows() -> None:

@@ -3,7 +3,7 @@
     check_contracts(spec, "x.rst", Contracts(DESCRIBE_DIR, CRMOFFICE_CONTRACT))  # or BadSpecError
 
 Either system may be a flow's source: each side's names are checked in that side's catalog
-(harness/spec/catalogs.py), and the document's data type column against the target's.
+(harness/dataflow/catalogs.py), and the document's data type column against the target's.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness import resources
-from harness.spec.catalogs import (
+from harness.dataflow.catalogs import (
     Catalog,
     CrmofficeCatalog,
     FieldFacts,
@@ -20,8 +20,8 @@ from harness.spec.catalogs import (
     plural,
     singular,
 )
-from harness.spec.located import known_list, located_error
-from harness.spec.model import DataflowSpec, FlowSpec, PropertyMapping
+from harness.dataflow.located import known_list, located_error
+from harness.dataflow.model import DataflowSpec, FlowSpec, PropertyMapping
 
 DEFAULT_DESCRIBE_DIR = resources.DESCRIBE_DIR
 DEFAULT_CONTRACT = resources.CRMOFFICE_CONTRACT
