@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from checklist_helpers import DOCUMENT
 
-from tests.runs import run_features
+from tests.runs import run_features, tail, text
 
 
-def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path: Path) -> None:
+def test_a_document_the_features_were_not_generated_from_stops_the_run(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     fewer = tmp_path / "fewer.rst"
     fewer.write_text(
         DOCUMENT.read_text("utf-8").replace(
@@ -23,9 +26,10 @@ def test_a_document_the_features_were_not_generated_from_stops_the_run(tmp_path:
         ),
         "utf-8",
     )
-    done = run_features(f"--document={fewer}")
-    assert done.returncode == 4, done.stdout[-2000:]  # pytest's usage error: nothing ran
-    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR:")]
-    assert len(errors) == 1 and "Traceback" not in done.stderr, done.stderr
+    done = run_features(pytester, f"--document={fewer}")
+    # pytest's usage error (exit 4): nothing ran
+    assert done.ret == pytest.ExitCode.USAGE_ERROR, tail(done.outlines, 2000)
+    errors = [line for line in done.errlines if line.startswith("ERROR:")]
+    assert len(errors) == 1 and "Traceback" not in text(done.errlines), text(done.errlines)
     assert "was generated from a document with sha256:" in errors[0]
     assert str(fewer) in errors[0]

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness.checklist.items import red_stories
 from harness.dataflow import load_spec
 from harness.qa.signoff import Result, build_summary, gate, read_results
-from tests.runs import run_features
+from tests.runs import SERIAL, once, run_features, tail
 
 REPO = Path(__file__).resolve().parents[2]
 PHONES = {"MobilePhone", "Phone"}
@@ -38,25 +37,18 @@ def assert_red_as_the_table_says(engine: str, results: list[Result]) -> None:
     }
 
 
-def run_checklist(engine: str, results: Path, *workers: str) -> list[Result]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features/",
-            "-q",
-            *(workers or ("-p", "no:xdist")),
-            f"--sync-engine={engine}",
-            f"--alluredir={results}",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+def run_checklist(
+    pytester: pytest.Pytester, engine: str, results: Path, *workers: str
+) -> list[Result]:
+    done = run_features(
+        pytester,
+        f"--sync-engine={engine}",
+        f"--alluredir={results}",
+        workers=workers or SERIAL,
     )
-    assert done.returncode in (0, 1), f"the checklist could not run:\n{done.stdout[-3000:]}"
+    assert done.ret in (0, 1), (
+        f"the checklist could not run (exit {done.ret}):\n{tail([*done.outlines, *done.errlines])}"
+    )
     found = read_results(results)
     assert len(found) >= 40, f"only {len(found)} scenarios reported"
     return found
@@ -75,9 +67,12 @@ def story(name: str, prop: str | None = None) -> Callable[[Result], bool]:
     return pick
 
 
-def test_the_real_engine_passes_everything_serially_and_on_two_workers(tmp_path: Path) -> None:
-    serial = run_checklist("harness.engine:create_engine", tmp_path / "serial")
-    parallel = run_checklist("harness.engine:create_engine", tmp_path / "xdist", "-n", "2")
+def test_the_real_engine_passes_everything_serially_and_on_two_workers(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    serial = run_checklist(pytester, REAL_ENGINE, tmp_path / "serial")
+    # In this process too: xdist's controller runs here and starts its two workers itself.
+    parallel = run_checklist(pytester, REAL_ENGINE, tmp_path / "xdist", "-n", "2")
     assert {r.verdict for r in serial} == {"passed", "finding"}
     # Issue 12: a document gap is never among the passes in the report, only a finding.
     gaps = [r for r in serial if "document-gap" in r.tags]
@@ -98,8 +93,10 @@ def test_the_real_engine_passes_everything_serially_and_on_two_workers(tmp_path:
     assert outcome(parallel) == outcome(serial)
 
 
-def test_swapped_phone_mapping_fails_exactly_the_phone_rows(tmp_path: Path) -> None:
-    results = run_checklist("harness.engine.broken:swapped_phones", tmp_path)
+def test_swapped_phone_mapping_fails_exactly_the_phone_rows(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    results = run_checklist(pytester, "harness.engine.broken:swapped_phones", tmp_path)
     assert_red_as_the_table_says("swapped_phones", results)
     failed = [r for r in results if r.red]
     # Every red item is about a phone: its row is a phone's, or (a new record with one property
@@ -125,8 +122,10 @@ def test_swapped_phone_mapping_fails_exactly_the_phone_rows(tmp_path: Path) -> N
         assert verdicts(results, story("property-to-crmoffice", prop)) == {"passed"}
 
 
-def test_no_write_back_fails_every_edit_made_in_crmoffice(tmp_path: Path) -> None:
-    results = run_checklist("harness.engine.broken:no_write_back", tmp_path)
+def test_no_write_back_fails_every_edit_made_in_crmoffice(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    results = run_checklist(pytester, "harness.engine.broken:no_write_back", tmp_path)
     assert_red_as_the_table_says("no_write_back", results)
     assert verdicts(results, story("property-to-salesforce")) == {"failed"}
     assert verdicts(results, story("different-properties-survive")) == {"failed"}
@@ -158,8 +157,25 @@ def test_forgotten_links_keep_the_first_cycle_green(forgetful_results: list[Resu
 
 
 @pytest.fixture(scope="module")
-def forgetful_results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
-    return run_checklist("harness.engine.broken:forgetful_links", tmp_path_factory.mktemp("f"))
+def forgetful_runs() -> dict[str, Any]:
+    """The module's one forgetful_links run, kept for all the tests that read it."""
+    return {}
+
+
+@pytest.fixture
+def forgetful_results(
+    pytester: pytest.Pytester,
+    forgetful_runs: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[Result]:
+    # One run for the module, as a module-scoped fixture had, by the first test that asks.
+    return once(
+        forgetful_runs,
+        "results",
+        lambda: run_checklist(
+            pytester, "harness.engine.broken:forgetful_links", tmp_path_factory.mktemp("f")
+        ),
+    )
 
 
 # Each defect class of a real two-way sync (issue 11) with the engine that has it: the items
@@ -189,16 +205,28 @@ def history_ids(results: Path) -> set[str]:
     return {data["historyId"] for data in found}
 
 
-def test_runs_of_another_engine_keep_a_history_of_their_own(tmp_path: Path) -> None:
+def test_runs_of_another_engine_keep_a_history_of_their_own(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     """Issue 12: a broken engine's run and the real one's shared one history and trend. The
     target and the engine are parameters of every result, so each keeps its own history line."""
     real, broken = tmp_path / "real", tmp_path / "broken"
-    for engine, results in (("harness.engine:create_engine", real), (BROKEN_FOR_HISTORY, broken)):
-        run_features("-m", "critical", f"--sync-engine={engine}", f"--alluredir={results}")
+    for engine, results in ((REAL_ENGINE, real), (BROKEN_FOR_HISTORY, broken)):
+        done = run_features(
+            pytester, "-m", "critical", f"--sync-engine={engine}", f"--alluredir={results}"
+        )
+        assert done.ret == (0 if engine == REAL_ENGINE else 1), tail(done.outlines)
     assert history_ids(real) and not history_ids(real) & history_ids(broken)
-    for result in read_results(broken):
-        assert result.parameters["Sync engine"] == BROKEN_FOR_HISTORY
-        assert result.parameters["Target"] == "mock"
+    # Issue 16: the two runs share this process (and allure's global plugin manager), and
+    # each wrote all of its results, and only its own, to its own folder.
+    assert len(read_results(real)) == len(read_results(broken)) == len(history_ids(real))
+    for results, engine in ((real, REAL_ENGINE), (broken, BROKEN_FOR_HISTORY)):
+        for result in read_results(results):
+            assert result.parameters["Sync engine"] == engine
+            assert result.parameters["Target"] == "mock"
+
+
+REAL_ENGINE = "harness.engine:create_engine"
 
 
 BROKEN_FOR_HISTORY = "harness.engine.broken:swapped_phones"
@@ -209,10 +237,12 @@ def story_of(result: Result) -> str:
 
 
 @pytest.mark.parametrize("engine", sorted(DEFECT_CLASSES))
-def test_each_defect_class_turns_exactly_its_items_red(engine: str, tmp_path: Path) -> None:
+def test_each_defect_class_turns_exactly_its_items_red(
+    engine: str, pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     expected, shared = DEFECT_CLASSES[engine]
     assert set(expected) == red_stories(engine, FLOWS)  # the table and this count agree
-    results = run_checklist(f"harness.engine.broken:{engine}", tmp_path)
+    results = run_checklist(pytester, f"harness.engine.broken:{engine}", tmp_path)
     red = [r for r in results if r.red]
     assert Counter(story_of(r) for r in red) == expected, [
         (story_of(r), r.parameters, r.message[:200]) for r in red
@@ -222,14 +252,16 @@ def test_each_defect_class_turns_exactly_its_items_red(engine: str, tmp_path: Pa
         assert shared.items() <= result.parameters.items(), result.parameters
 
 
-def test_a_partial_run_leaves_no_item_without_a_result(tmp_path: Path) -> None:
+def test_a_partial_run_leaves_no_item_without_a_result(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     """Issue 12: `-m critical` showed a green 100% in the report while 70 scenarios never ran.
     Each deselected scenario now has a skipped result naming why, so the landing page counts it
     and the gate says what did not run."""
-    done = run_features("-m", "critical", f"--alluredir={tmp_path}")
-    assert done.returncode == 0, done.stdout[-2000:]
+    done = run_features(pytester, "-m", "critical", f"--alluredir={tmp_path}")
+    assert done.ret == 0, tail(done.outlines, 2000)
     results = read_results(tmp_path)
-    full = len(run_checklist("harness.engine:create_engine", tmp_path / "full"))
+    full = len(run_checklist(pytester, REAL_ENGINE, tmp_path / "full"))
     assert len(results) == full  # every scenario of the checklist has a result
     # A not-run result has the history id the scenario has when it runs, so history lines up.
     assert history_ids(tmp_path) == history_ids(tmp_path / "full")

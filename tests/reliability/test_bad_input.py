@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import socket
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,9 +24,7 @@ from harness.engine import EngineContext, SyncEngine, create_engine
 from harness.errors import ApiContractError, AuthenticationError, RetriableError
 from harness.fakes import world as world_module
 from harness.fakes.world import FakeWorld
-from tests.runs import run_features
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.runs import run_features, tail, text
 
 
 def writes(world: FakeWorld) -> int:
@@ -96,29 +92,16 @@ def test_a_malformed_or_empty_document_is_one_line_and_exit_2(
     assert one_line_error(capsys) == f"talkqa: {message}\n"
 
 
-def test_pytest_with_an_empty_document_stops_before_any_scenario(tmp_path: Path) -> None:
+def test_pytest_with_an_empty_document_stops_before_any_scenario(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     document = tmp_path / "empty.rst"
     document.write_text("", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "features",
-            "-q",
-            "-p",
-            "no:xdist",
-            "--document",
-            str(document),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 4, done.stdout + done.stderr  # pytest's usage error
-    assert f"ERROR: {document}:1: found an empty file" in done.stderr
-    assert "Traceback" not in done.stderr and "passed" not in done.stdout
+    done = run_features(pytester, "--document", str(document))
+    stdout, stderr = text(done.outlines), text(done.errlines)
+    assert done.ret == pytest.ExitCode.USAGE_ERROR, stdout + stderr  # exit 4
+    assert f"ERROR: {document}:1: found an empty file" in stderr
+    assert "Traceback" not in stderr and "passed" not in stdout
 
 
 # --- hosts, credentials and contracts ------------------------------------------------------
@@ -287,12 +270,15 @@ def test_a_corrupt_or_newer_state_file_is_one_line_exit_2_and_writes_nothing(
     assert CountingWorld.made and all(writes(w) == 0 for w in CountingWorld.made)
 
 
-def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(tmp_path: Path) -> None:
+def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
     """Issue 14, item 11: masking covered only the HTTP-exchange and evidence attachments."""
     from harness.fakes.world import FAKE_SF_PASSWORD
 
     results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
     done = run_features(
+        pytester,
         "-k",
         "one_linked",
         "--sync-engine",
@@ -302,9 +288,11 @@ def test_a_credential_in_an_error_reaches_no_terminal_junit_or_report(tmp_path: 
         f"--alluredir={results}",
         f"--junitxml={junit}",
     )
-    assert done.returncode == 1, done.stdout[-2000:]
+    stdout, stderr = text(done.outlines), text(done.errlines)
+    assert done.ret == pytest.ExitCode.TESTS_FAILED, tail(done.outlines, 2000)
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    texts = [done.stdout, done.stderr, *(p.read_text("utf-8", "replace") for p in written)]
-    assert "login failed with password" in done.stdout  # the failure itself is shown...
+    assert junit in written and any(p.name.endswith("-result.json") for p in written)
+    texts = [stdout, stderr, *(p.read_text("utf-8", "replace") for p in written)]
+    assert "login failed with password" in stdout  # the failure itself is shown...
     assert not [i for i, text in enumerate(texts) if FAKE_SF_PASSWORD in text]  # ...masked
     assert any("[REDACTED]" in text for text in texts)

@@ -4,16 +4,19 @@
 
 The checklist runs for real, Allure 3 renders it, and the page must show the three flows of the
 document and, under each, its checklist items (taken from the document, not typed in here).
+The checklist runs in this process (pytester, issue 16) while `allure run` watches its results;
+Allure, the sign-off command and the browser are processes of their own.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import shlex
 import shutil
 import subprocess
-import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +28,7 @@ from harness.checklist.scenarios import for_flow
 from harness.dataflow import DataflowSpec, load_spec
 from harness.qa.labels import flow_title, marker_descriptions, story_title
 from harness.qa.signoff import read_results
+from tests.runs import once, run_features, tail
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENT = REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst"
@@ -54,56 +58,101 @@ def _require_tools() -> None:
         pytest.skip(f"cannot render the report here: missing {', '.join(missing)}")
 
 
-def _run(*command: str, env: dict[str, str] | None = None) -> None:
-    done = subprocess.run(
-        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode in (0, 1), f"{command} exited {done.returncode}:\n{done.stderr[-2000:]}"
-
-
-def _render(work: Path, *pytest_args: str) -> Path:
-    """As `make qa` does: the checklist and the sign-off inside `allure run`, which watches the
-    results as they come and renders the report with its quality gate at the end."""
+def _render(pytester: pytest.Pytester, work: Path, *pytest_args: str) -> Path:
+    """As `make qa` does: the checklist and then the sign-off while `allure run` watches the
+    results as they come, and renders the report with its quality gate at the end. The command
+    allure runs waits for the checklist, which runs here, prints what it printed (allure attaches
+    a command's output to the report) and signs off."""
     results, report = work / "allure-results", work / "allure-report"
     results.mkdir(parents=True)
+    started, finished, log = work / "allure-started", work / "checklist-done", work / "allure.log"
+    printed, warned = work / "checklist.out", work / "checklist.err"
     talkqa = REPO / ".venv/bin/talkqa"
-    checklist = (
-        f"{sys.executable} -m pytest features/ -q -p no:xdist --alluredir={results}"
-        f" {' '.join(pytest_args)}; {talkqa} signoff --results {results} --attach --quiet"
+    command = (
+        f"touch {_q(started)}; while [ ! -e {_q(finished)} ]; do sleep 0.2; done;"
+        f" cat {_q(printed)}; cat {_q(warned)} >&2;"
+        f" {_q(talkqa)} signoff --results {_q(results)} --attach --quiet"
     )
     env = {
         **os.environ,
         "TALKQA_ALLURE_OUTPUT": str(report),
         "TALKQA_ALLURE_HISTORY": str(work / "history.jsonl"),
     }
-    _run(
-        str(REPO / "node_modules/.bin/allure"),
-        "run",
-        "--results-dir",
-        str(results),
-        "--",
-        "sh",
-        "-c",
-        checklist,
-        env=env,
-    )
+    allure = [str(REPO / "node_modules/.bin/allure"), "run", "--results-dir", str(results)]
+    with log.open("w", encoding="utf-8") as output:
+        watcher = subprocess.Popen(
+            [*allure, "--", "sh", "-c", command],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            # Results written before allure has started its command are not read (it scans the
+            # folder then and ignores what is there); its command starting is the sign.
+            _wait_for(started, watcher, log)
+            done = run_features(pytester, f"--alluredir={results}", *pytest_args)
+            printed.write_text("".join(f"{line}\n" for line in done.outlines), "utf-8")
+            warned.write_text("".join(f"{line}\n" for line in done.errlines), "utf-8")
+        finally:
+            finished.touch()
+            try:
+                returncode = watcher.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                watcher.kill()
+                raise
+    assert done.ret in (0, 1), f"the checklist exited {done.ret}:\n{tail(done.outlines, 2000)}"
+    said = log.read_text("utf-8", "replace")[-2000:]
+    assert returncode in (0, 1), f"allure run exited {returncode}:\n{said}"
     assert (report / "index.html").exists(), "Allure wrote no index.html"
     return report
 
 
+def _q(path: Path) -> str:
+    return shlex.quote(str(path))
+
+
+def _wait_for(started: Path, watcher: subprocess.Popen[str], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not started.exists():
+        if watcher.poll() is not None or time.monotonic() > deadline:
+            watcher.kill()
+            pytest.fail(f"allure run did not start its command:\n{log.read_text('utf-8')[-2000:]}")
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
-def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reports() -> dict[str, object]:
+    """The module's two rendered reports, each made once, by the first test that needs it."""
+    return {}
+
+
+@pytest.fixture
+def rendered_report(
+    pytester: pytest.Pytester,
+    reports: dict[str, object],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
     _require_tools()
-    return _render(tmp_path_factory.mktemp("report"))
+    return once(reports, "full", lambda: _render(pytester, tmp_path_factory.mktemp("report")))
 
 
-@pytest.fixture(scope="module")
-def partial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def partial_report(
+    pytester: pytest.Pytester,
+    reports: dict[str, object],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
     _require_tools()
-    return _render(tmp_path_factory.mktemp("partial"), "-m", "critical")
+    return once(
+        reports,
+        "partial",
+        lambda: _render(pytester, tmp_path_factory.mktemp("partial"), "-m", "critical"),
+    )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def report_url(rendered_report: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(rendered_report))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

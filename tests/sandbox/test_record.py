@@ -13,26 +13,18 @@ from pathlib import Path
 
 from harness.fidelity.cassette import read_cassette
 from harness.sandbox import seam
-from tests.sandbox.test_runs import SANDBOX_CHECKLIST, _env, _run
+from tests.runs import tail
+from tests.sandbox.conftest import PYTHON, SandboxRun
 
 SEAM_SECRETS = (seam.SF_PASSWORD, seam.SF_TOKEN, seam.CRM_CLIENT_SECRET)
 
 
-def test_a_recorded_sandbox_run_holds_every_exchange_and_no_secret(tmp_path: Path) -> None:
+def test_a_recorded_sandbox_run_holds_every_exchange_and_no_secret(
+    sandbox_checklist: SandboxRun, tmp_path: Path
+) -> None:
     cassettes = tmp_path / "cassettes"
-    done = _run(
-        [
-            *SANDBOX_CHECKLIST,
-            "-p",
-            "no:xdist",
-            "-k",
-            "one_linked and contact",
-            "--record",
-            str(cassettes),
-        ],
-        _env(tmp_path),
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    done = sandbox_checklist("-k", "one_linked and contact", "--record", str(cassettes))
+    assert done.ret == 0, tail([*done.outlines, *done.errlines])
     files = sorted(cassettes.glob("*.yaml"))
     assert len(files) >= 2  # the run's first guard and login, then the scenario's
     interactions = [i for f in files for i in read_cassette(f).interactions]
@@ -49,7 +41,7 @@ def test_a_recorded_sandbox_run_holds_every_exchange_and_no_secret(tmp_path: Pat
     for secret in SEAM_SECRETS:
         assert secret not in text
     replayed = subprocess.run(
-        [str(Path(SANDBOX_CHECKLIST[0]).parent / "talkqa"), "fidelity", str(cassettes)],
+        [str(Path(PYTHON).parent / "talkqa"), "fidelity", str(cassettes)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,44 +1,33 @@
 """Whole runs with --target sandbox against the test seam: exit codes, cleanup, secrets, sweep.
 
-Each run is a fresh interpreter (pytest.main or talkqa), so the seam's fakes live exactly as
-long as the run; the cleanup test inspects them in that same interpreter after pytest returns.
+The checklist runs in this process (pytester, issue 16), the seam's variables in os.environ
+and nothing else TALKQA_*. The seam keeps one pair of fakes per process (seam._SHARED), so
+each run starts with new ones and they are dropped after it, as a fresh interpreter's were,
+and the cleanup test inspects the run's own fakes after pytest returns. The talkqa commands
+(sync, sweep, signoff) are still started as a user starts them: a process of their own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from harness.sandbox import seam
-from tests.sandbox.conftest import PYTHON, REPO, subprocess_env
+from tests.runs import tail, text
+from tests.sandbox.conftest import PYTHON, REPO, SandboxRun, seam_variables, subprocess_env
 
 SECRETS = (seam.SF_PASSWORD, seam.SF_TOKEN, seam.CRM_CLIENT_SECRET)
 # Scenarios that fail under an engine that swaps the phone properties (a deliberate defect).
 FAILING = ["--sync-engine", "harness.engine.broken:swapped_phones", "-k", "Phone and not fault"]
-LEFTOVERS = """
-import json, os, sys, pytest
-from harness.sandbox.seam import shared_fakes
-rc = int(pytest.main(sys.argv[1:]))
-fakes = shared_fakes(os.environ)
-sf = {o: [r["Id"] for r in fakes.salesforce.records(o)]
-      for o in ("Contact", "Customer", "Individual", "Product2")}
-crm = {t: [r["id"] for r in fakes.crmoffice.records(t)] for t in ("contacts", "companies")}
-print("LEFTOVERS " + json.dumps({"rc": rc, "salesforce": sf, "crmoffice": crm}))
-"""
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return subprocess_env(
-        {
-            **seam.seam_environment(),
-            "TALKQA_LEDGER": str(tmp_path / "ledger.jsonl"),
-            "TALKQA_ENV_FILE": str(tmp_path / "no.env"),
-            **extra,
-        }
-    )
+    """For a process of its own: os.environ without TALKQA_* and PYTEST_*, plus the seam's."""
+    return subprocess_env(seam_variables(tmp_path, **extra))
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -47,81 +36,76 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-# The checklist on the sandbox target, as a user starts it (plus the test's own options).
-SANDBOX_CHECKLIST = [PYTHON, "-m", "pytest", "features/", "-q", "--target", "sandbox"]
-
-
-def _pytest(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return _run([*SANDBOX_CHECKLIST, "-p", "no:cacheprovider", *args], _env(tmp_path, **env))
-
-
-def test_missing_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    done = _pytest(tmp_path, TALKQA_SF_SECURITY_TOKEN="")
-    assert done.returncode == 2
-    assert done.stderr.strip() == (
+def test_missing_credential_is_one_line_and_exit_2(sandbox_checklist: SandboxRun) -> None:
+    done = sandbox_checklist(TALKQA_SF_SECURITY_TOKEN="")
+    assert done.ret == 2
+    assert text(done.errlines).strip() == (
         "Exit: TALKQA_SF_SECURITY_TOKEN is not set (needed for TALKQA_SF_AUTH=password);"
         " see README 'Running against sandboxes'"
     )
 
 
-def test_wrong_credential_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    done = _pytest(tmp_path, TALKQA_SF_PASSWORD="wrong-password-123")
-    assert done.returncode == 2
-    assert done.stderr.strip().startswith("Exit: Salesforce login refused")
-    assert "check TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert "wrong-password-123" not in done.stdout + done.stderr
+def test_wrong_credential_is_one_line_and_exit_2(sandbox_checklist: SandboxRun) -> None:
+    done = sandbox_checklist(TALKQA_SF_PASSWORD="wrong-password-123")
+    stdout, stderr = text(done.outlines), text(done.errlines)
+    assert done.ret == 2
+    assert stderr.strip().startswith("Exit: Salesforce login refused")
+    assert "check TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert "wrong-password-123" not in stdout + stderr
 
 
-def test_wrong_crmoffice_secret_stops_the_run_in_one_line(tmp_path: Path) -> None:
-    done = _pytest(tmp_path, TALKQA_CRM_CLIENT_SECRET="wrong-crm-secret-77")
-    assert done.returncode == 2
-    assert done.stderr.strip().startswith("Exit: Crmoffice token endpoint")
-    assert "check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert "wrong-crm-secret-77" not in done.stdout + done.stderr
-    assert "passed" not in done.stdout and "failed" not in done.stdout
+def test_wrong_crmoffice_secret_stops_the_run_in_one_line(sandbox_checklist: SandboxRun) -> None:
+    done = sandbox_checklist(TALKQA_CRM_CLIENT_SECRET="wrong-crm-secret-77")
+    stdout, stderr = text(done.outlines), text(done.errlines)
+    assert done.ret == 2
+    assert stderr.strip().startswith("Exit: Crmoffice token endpoint")
+    assert "check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert "wrong-crm-secret-77" not in stdout + stderr
+    assert "passed" not in stdout and "failed" not in stdout
 
 
-def test_guard_stops_a_production_org_before_any_scenario(tmp_path: Path) -> None:
-    refused = _pytest(tmp_path, TALKQA_SANDBOX_FAKES_PRODUCTION="1")
-    assert refused.returncode == 2
-    assert refused.stderr.startswith("Exit: Salesforce org 00D5g000004TQAQ")
-    assert "is not a sandbox (Organization.IsSandbox is false)" in refused.stderr
-    assert "passed" not in refused.stdout and "failed" not in refused.stdout
+def test_guard_stops_a_production_org_before_any_scenario(sandbox_checklist: SandboxRun) -> None:
+    refused = sandbox_checklist(TALKQA_SANDBOX_FAKES_PRODUCTION="1")
+    stdout, stderr = text(refused.outlines), text(refused.errlines)
+    assert refused.ret == 2
+    assert stderr.startswith("Exit: Salesforce org 00D5g000004TQAQ")
+    assert "is not a sandbox (Organization.IsSandbox is false)" in stderr
+    assert "passed" not in stdout and "failed" not in stdout
 
 
-def test_cleanup_leaves_no_record_behind_after_failing_scenarios(tmp_path: Path) -> None:
-    done = _run(
-        [
-            PYTHON,
-            "-c",
-            LEFTOVERS,
-            "features/",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--target",
-            "sandbox",
-            *FAILING,
-        ],
-        _env(tmp_path),
-    )
-    report = json.loads(done.stdout.split("LEFTOVERS ", 1)[1])
-    assert report["rc"] == 1, done.stdout[-3000:]  # scenarios failed...
-    assert " failed" in done.stdout
-    assert report["salesforce"] == {o: [] for o in report["salesforce"]}  # ...and left nothing
-    assert report["crmoffice"] == {"contacts": [], "companies": []}
+def test_cleanup_leaves_no_record_behind_after_failing_scenarios(
+    sandbox_checklist: SandboxRun, tmp_path: Path
+) -> None:
+    done = sandbox_checklist(*FAILING)
+    assert done.ret == 1, tail(done.outlines)  # scenarios failed...
+    assert " failed" in text(done.outlines)
+    # ...and left nothing in the fakes the run used: this process's (seam._SHARED), which saw
+    # its writes (an empty pair made afresh here would pass the checks below without them).
+    fakes = seam.shared_fakes(os.environ)
+    assert fakes is not None and fakes.crmoffice.calls.count(kind="write") > 0
+    assert fakes.salesforce.calls.count(kind="write") > 0
+    salesforce = {
+        o: [r["Id"] for r in fakes.salesforce.records(o)]
+        for o in ("Contact", "Customer", "Individual", "Product2")
+    }
+    crmoffice = {
+        t: [r["id"] for r in fakes.crmoffice.records(t)] for t in ("contacts", "companies")
+    }
+    assert salesforce == {o: [] for o in salesforce}
+    assert crmoffice == {"contacts": [], "companies": []}
     ledger = (tmp_path / "ledger.jsonl").read_text().splitlines()
     events = [json.loads(line)["event"] for line in ledger]
     created = [e for e in events if e == "created"]
     assert created and events.count("deleted") == len(created)  # every create has its delete
 
 
-def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
+def test_secrets_appear_nowhere_the_run_writes(
+    sandbox_checklist: SandboxRun, tmp_path: Path
+) -> None:
     results, junit = tmp_path / "allure-results", tmp_path / "junit.xml"
-    done = _pytest(
-        tmp_path,
+    done = sandbox_checklist(
         "-k",
         "not fault and (Contact or deleted)",
         "--sync-engine",
@@ -131,7 +115,7 @@ def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
         "-rA",
         "--tb=long",
     )
-    assert done.returncode == 1  # failures, so tracebacks and evidence are in the reports
+    assert done.ret == 1, tail(done.outlines)  # failures: tracebacks and evidence in reports
     signoff = _run(
         [
             PYTHON,
@@ -149,8 +133,8 @@ def test_secrets_appear_nowhere_the_run_writes(tmp_path: Path) -> None:
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(written) > 20 and junit in written
     texts = [
-        done.stdout,
-        done.stderr,
+        text(done.outlines),
+        text(done.errlines),
         signoff.stdout,
         signoff.stderr,
         *(p.read_text("utf-8", "replace") for p in written),
@@ -257,44 +241,50 @@ UNREACHABLE = {
         "TALKQA_SF_INSTANCE_URL": seam.INSTANCE_URL,
     },
 }
+# The talkqa commands, as a user starts them: a process each. The checklist ("pytest") runs in
+# this process, through sandbox_checklist.
 COMMANDS = {
-    "pytest": [*SANDBOX_CHECKLIST, "-p", "no:xdist", "-k", "one_linked"],
     "sync": [PYTHON, "-m", "harness.cli", "sync", "--target", "sandbox", "--once"],
     "sweep": [PYTHON, "-m", "harness.cli", "sweep", "--older-than", "2h"],
 }
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("command", sorted(["pytest", *COMMANDS]))
 @pytest.mark.parametrize("expected", sorted(UNREACHABLE))
 def test_an_unreachable_host_or_expired_session_is_one_line_and_exit_2(
-    tmp_path: Path, expected: str, command: str
+    sandbox_checklist: SandboxRun, tmp_path: Path, expected: str, command: str
 ) -> None:
     """Issue 14, item 4: these printed INTERNALERROR (pytest, exit 3) or a traceback (exit 1)."""
-    done = _run(COMMANDS[command], _env(tmp_path, **UNREACHABLE[expected]))
-    output = (done.stdout + done.stderr).strip().splitlines()
-    assert done.returncode == 2, output[-5:]
+    if command == "pytest":
+        ran = sandbox_checklist("-p", "no:xdist", "-k", "one_linked", **UNREACHABLE[expected])
+        returncode, output = ran.ret, text([*ran.outlines, *ran.errlines]).strip().splitlines()
+    else:
+        done = _run(COMMANDS[command], _env(tmp_path, **UNREACHABLE[expected]))
+        returncode, output = done.returncode, (done.stdout + done.stderr).strip().splitlines()
+    assert returncode == 2, output[-5:]
     assert len(output) == 1 and expected in output[0], output
 
 
-def test_conflict_rows_run_on_a_sandbox_as_real_edits_in_order(tmp_path: Path) -> None:
+def test_conflict_rows_run_on_a_sandbox_as_real_edits_in_order(
+    sandbox_checklist: SandboxRun,
+) -> None:
     """Issue 13: every timed row was skipped on a sandbox. An edit at a chosen clock time
     cannot be arranged on a real system, but the order of two real edits can: the rows minutes
     apart now run (edit, wait past the timestamp precision, edit); rows closer than a second
     stay mock-only, and say so."""
-    done = _pytest(tmp_path, "-p", "no:xdist", "-k", "resolves_to_the_later_edit", "-rs")
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert "2 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
-    reasons = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    done = sandbox_checklist("-p", "no:xdist", "-k", "resolves_to_the_later_edit", "-rs")
+    assert done.ret == 0, tail(done.outlines)
+    done.assert_outcomes(passed=2, skipped=4)
+    reasons = [line for line in done.outlines if line.startswith("SKIPPED")]
     assert len(reasons) == 4 and all("mock-only: edits" in line for line in reasons), reasons
 
 
 def test_a_real_order_conflict_row_still_catches_an_engine_that_never_writes_back(
-    tmp_path: Path,
+    sandbox_checklist: SandboxRun,
 ) -> None:
     """The rows run on a sandbox keep their power: an engine that never writes to Salesforce
     loses the row where Crmoffice was edited later, and only that one."""
-    done = _pytest(
-        tmp_path,
+    done = sandbox_checklist(
         "-p",
         "no:xdist",
         "-k",
@@ -302,17 +292,21 @@ def test_a_real_order_conflict_row_still_catches_an_engine_that_never_writes_bac
         "--sync-engine",
         "harness.engine.broken:no_write_back",
     )
-    assert done.returncode == 1, done.stdout[-3000:]
-    assert "1 failed, 1 passed, 4 skipped" in done.stdout, done.stdout[-3000:]
-    failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+    assert done.ret == 1, tail(done.outlines)
+    done.assert_outcomes(failed=1, passed=1, skipped=4)
+    failed = [line for line in done.outlines if line.startswith("FAILED")]
     assert len(failed) == 1 and "Crmoffice edited later" in failed[0], failed
 
 
-def test_each_xdist_worker_tags_with_the_runs_id_and_its_own_name(tmp_path: Path) -> None:
+def test_each_xdist_worker_tags_with_the_runs_id_and_its_own_name(
+    sandbox_checklist: SandboxRun, tmp_path: Path
+) -> None:
     """Issue 13: -n 4 on a sandbox, each worker with its own run tag. The controller hands its
-    run id to the workers through xdist's workerinput (issue 16: it was written to os.environ)."""
-    done = _pytest(tmp_path, "-n", "2", "-k", "one_linked or Phone")
-    assert done.returncode == 0, done.stdout[-2000:]
+    run id to the workers through xdist's workerinput (issue 16: it was written to os.environ).
+    The controller runs in this process; its two workers are processes of their own, each with
+    its own seam fakes, as they were under a controller of its own."""
+    done = sandbox_checklist("-k", "one_linked or Phone", workers=("-n", "2"))
+    assert done.ret == 0, tail(done.outlines, 2000)
     lines = (tmp_path / "ledger.jsonl").read_text("utf-8").splitlines()
     runs = {json.loads(line)["run_id"] for line in lines}
     assert {run.rsplit("-", 1)[1] for run in runs} == {"gw0", "gw1"}, runs
