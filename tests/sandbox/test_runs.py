@@ -45,25 +45,36 @@ def test_missing_credential_is_one_line_and_exit_2(sandbox_checklist: SandboxRun
     )
 
 
-def test_wrong_credential_is_one_line_and_exit_2(sandbox_checklist: SandboxRun) -> None:
-    done = sandbox_checklist(TALKQA_SF_PASSWORD="wrong-password-123")
-    stdout, stderr = text(done.outlines), text(done.errlines)
-    assert done.ret == 2
-    assert stderr.strip().startswith("Exit: Salesforce login refused")
-    assert "check TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD" in stderr
-    assert len(stderr.strip().splitlines()) == 1
-    assert "wrong-password-123" not in stdout + stderr
+# A refused credential, per system: (variable, wrong value, how the line starts, what it names).
+REFUSED = {
+    "salesforce": (
+        "TALKQA_SF_PASSWORD",
+        "wrong-password-123",
+        "Exit: Salesforce login refused",
+        "check TALKQA_SF_USERNAME, TALKQA_SF_PASSWORD",
+    ),
+    "crmoffice": (
+        "TALKQA_CRM_CLIENT_SECRET",
+        "wrong-crm-secret-77",
+        "Exit: Crmoffice token endpoint",
+        "check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET",
+    ),
+}
 
 
-def test_wrong_crmoffice_secret_stops_the_run_in_one_line(sandbox_checklist: SandboxRun) -> None:
-    done = sandbox_checklist(TALKQA_CRM_CLIENT_SECRET="wrong-crm-secret-77")
+@pytest.mark.parametrize("system", sorted(REFUSED))
+def test_a_wrong_credential_stops_the_run_in_one_line_and_exit_2(
+    sandbox_checklist: SandboxRun, system: str
+) -> None:
+    variable, wrong, starts, names = REFUSED[system]
+    done = sandbox_checklist(**{variable: wrong})
     stdout, stderr = text(done.outlines), text(done.errlines)
     assert done.ret == 2
-    assert stderr.strip().startswith("Exit: Crmoffice token endpoint")
-    assert "check TALKQA_CRM_CLIENT_ID, TALKQA_CRM_CLIENT_SECRET" in stderr
+    assert stderr.strip().startswith(starts)
+    assert names in stderr
     assert len(stderr.strip().splitlines()) == 1
-    assert "wrong-crm-secret-77" not in stdout + stderr
-    assert "passed" not in stdout and "failed" not in stdout
+    assert wrong not in stdout + stderr
+    assert "passed" not in stdout and "failed" not in stdout  # no scenario ran
 
 
 def test_guard_stops_a_production_org_before_any_scenario(sandbox_checklist: SandboxRun) -> None:
