@@ -112,10 +112,11 @@ def tail(lines: Sequence[str], chars: int = 3000) -> str:
 
 
 def once(made: dict[str, Any], key: str, make: Callable[[], T]) -> T:
-    """What make() returns, made by the first test that asks and kept in `made`, a dict of a
-    module-scoped fixture: pytester is a fixture per test, so a module-scoped fixture cannot run
-    the checklist itself. A failure is kept too and raised to every test that asks, as a failed
-    module fixture's error is, rather than running the checklist again."""
+    """What make() returns, made by the first test that asks and kept in `made` (the
+    module-scoped made_once fixture of tests/conftest.py): pytester is a fixture per test, so
+    a module-scoped fixture cannot run the checklist itself. A failure is kept too and raised
+    to every test that asks, as a failed module fixture's error is, rather than running the
+    checklist again."""
     if key not in made:
         try:
             made[key] = make()

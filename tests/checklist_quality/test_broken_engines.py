@@ -156,22 +156,16 @@ def test_forgotten_links_keep_the_first_cycle_green(forgetful_results: list[Resu
     assert verdicts(forgetful_results, story("no-properties-listed")) == {"finding"}
 
 
-@pytest.fixture(scope="module")
-def forgetful_runs() -> dict[str, Any]:
-    """The module's one forgetful_links run, kept for all the tests that read it."""
-    return {}
-
-
 @pytest.fixture
 def forgetful_results(
     pytester: pytest.Pytester,
-    forgetful_runs: dict[str, Any],
+    made_once: dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> list[Result]:
     # One run for the module, as a module-scoped fixture had, by the first test that asks.
     return once(
-        forgetful_runs,
-        "results",
+        made_once,
+        "forgetful_links",
         lambda: run_checklist(
             pytester, "harness.engine.broken:forgetful_links", tmp_path_factory.mktemp("f")
         ),

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,31 +123,25 @@ def _wait_for(started: Path, watcher: subprocess.Popen[str], log: Path) -> None:
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def reports() -> dict[str, object]:
-    """The module's two rendered reports, each made once, by the first test that needs it."""
-    return {}
-
-
 @pytest.fixture
 def rendered_report(
     pytester: pytest.Pytester,
-    reports: dict[str, object],
+    made_once: dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     _require_tools()
-    return once(reports, "full", lambda: _render(pytester, tmp_path_factory.mktemp("report")))
+    return once(made_once, "full", lambda: _render(pytester, tmp_path_factory.mktemp("report")))
 
 
 @pytest.fixture
 def partial_report(
     pytester: pytest.Pytester,
-    reports: dict[str, object],
+    made_once: dict[str, Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     _require_tools()
     return once(
-        reports,
+        made_once,
         "partial",
         lambda: _render(pytester, tmp_path_factory.mktemp("partial"), "-m", "critical"),
     )
