@@ -45,17 +45,17 @@ def run_features(
     """`pytest features/ -q -p no:xdist *args`, as from the repository root, in this process."""
     inner = _InnerRun()
     done = pytester.runpytest_inprocess(
-        *checklist_args(pytester, *args, workers=workers), plugins=[inner], no_reraise_ctrlc=True
+        *_checklist_args(pytester, *args, workers=workers), plugins=[inner], no_reraise_ctrlc=True
     )
     if inner.interrupted:  # Ctrl-C: stop this run too, as pytester does by itself
         raise KeyboardInterrupt()
     return done
 
 
-def checklist_args(
+def _checklist_args(
     pytester: pytest.Pytester, *args: str, workers: Sequence[str] = SERIAL
 ) -> list[str]:
-    """The inner run's command line, for runpytest_inprocess or runpytest_subprocess."""
+    """The inner run's command line."""
     return [
         str(FEATURES),
         f"--rootdir={REPO}",

@@ -25,6 +25,7 @@ from tests.runs import SERIAL, once, run_features, tail
 
 REPO = Path(__file__).resolve().parents[2]
 PHONES = {"MobilePhone", "Phone"}
+REAL_ENGINE = "harness.engine:create_engine"
 FLOWS = load_spec(REPO / "fixtures" / "dataflows" / "salesforce-to-crmoffice.rst").flows
 
 
@@ -218,9 +219,6 @@ def test_runs_of_another_engine_keep_a_history_of_their_own(
         for result in read_results(results):
             assert result.parameters["Sync engine"] == engine
             assert result.parameters["Target"] == "mock"
-
-
-REAL_ENGINE = "harness.engine:create_engine"
 
 
 BROKEN_FOR_HISTORY = "harness.engine.broken:swapped_phones"
